@@ -1,0 +1,53 @@
+"""Write briefings to disk atomically and never over an earlier file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from briefing.errors import OutputError
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_len].rstrip("-") or "briefing"
+
+
+def unique_path(folder: Path, stem: str, ext: str) -> Path:
+    """`folder/stem.ext`, or `stem-2.ext`, `stem-3.ext`, ... if taken."""
+    candidate = folder / f"{stem}.{ext}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}.{ext}"
+        n += 1
+    return candidate
+
+
+def write_atomic(path: Path, text: str, overwrite: bool = False) -> Path:
+    """Write via a temp file in the same folder and a rename; never a half-written file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                os.link(tmp, path)  # fails if the name was taken meanwhile
+                os.unlink(tmp)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except FileExistsError:
+        raise OutputError(f"{path} already exists; not overwriting it") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path

@@ -1,0 +1,32 @@
+"""Shared fixtures. Data in ../shared/data is used when present; tests skip with a reason when
+it is absent, except under CI (CI set), where its absence is a failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+EXAMPLES = ROOT / "examples" / "articles"
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing, and CI needs it")
+        pytest.skip(f"{path} is absent (shared evaluation data is not part of a user's clone)")
+    return path
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return shared_path("seeds")
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    return EXAMPLES
