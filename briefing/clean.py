@@ -37,7 +37,7 @@ CAPTION_CREDIT = re.compile(
     r"\((?:[^()]*\b(?:photo|pool|via|getty|afp|reuters|ap|epa|credit|image)\b[^()]*)\)\s*$",
     re.IGNORECASE,
 )
-CAPTION_LEAD = re.compile(r"^\s*(photo|image|picture|pictured|caption|file photo)\s*[:(]", re.I)
+CAPTION_LEAD = re.compile(r"^\s*(photo|image|picture|pictured|caption|file photo)\s*[:(]", re.IGNORECASE)
 CONTRIBUTED = re.compile(
     r"\b(contributed to this report|reported from [A-Z]|reporting by|additional reporting|"
     r"editing by|writing by)\b",

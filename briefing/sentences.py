@@ -15,13 +15,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from briefing.models import Article, Sentence
 
 ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sen rep gov gen lt col maj capt sgt cmdr adm rev st jr sr sens reps govs
-    u.s u.k u.n e.u u.s.a d.c n.y l.a a.m p.m no nos vol fig inc corp co ltd plc llc bros dept
-    est approx vs etc al e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues
-    wed thu thur thurs fri sat sun ala ariz ark calif colo conn del fla ga ill ind kan ky la md
-    mass mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo mt ft pt
-    """.split()
+    ["mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "sgt", "cmdr", "adm", "rev", "st", "jr", "sr", "sens", "reps", "govs", "u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "n.y", "l.a", "a.m", "p.m", "no", "nos", "vol", "fig", "inc", "corp", "co", "ltd", "plc", "llc", "bros", "dept", "est", "approx", "vs", "etc", "al", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "mt", "ft", "pt"]
 )
 QUOTES_CLOSE = "”’\"'"
 # "word.Next" or "word.”Next": a missing space after a full stop, common in scraped pages.
