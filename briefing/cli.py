@@ -46,12 +46,43 @@ def main(
     )
 
 
+def _format_ok(value: str | None) -> str | None:
+    from briefing.render import FORMATS
+
+    if value is not None and value not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}")
+    return value
+
+
+def _format_for(fmt: str | None, out: str) -> str:
+    """The --format given, else the one the --out file's extension names, else markdown."""
+    from briefing.render import FORMATS
+
+    if fmt:
+        return fmt
+    suffix = Path(out).suffix.lstrip(".").lower() if out != "-" else ""
+    by_ext = {ext: name for name, ext in FORMATS.items()} | {"markdown": "markdown", "htm": "html"}
+    return by_ext.get(suffix, "markdown")
+
+
 @app.command(epilog=EXIT_CODES)
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl).")],
     out: Annotated[
-        str, typer.Option("--out", "-o", help="Output folder, or a file path, or - for stdout.")
+        str,
+        typer.Option(
+            "--out", "-o", help="Output folder, or a file path, or - for stdout. Never overwrites."
+        ),
     ] = "output",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            callback=_format_ok,
+            help="markdown (default), json or html; default: from the --out file's extension.",
+        ),
+    ] = None,
     sentences: Annotated[int | None, typer.Option(min=1, help="Budget: number of sentences.")] = None,
     words: Annotated[int | None, typer.Option(min=1, help="Budget: number of words.")] = None,
     method: Annotated[
@@ -63,24 +94,22 @@ def build(
     ] = None,
 ) -> None:
     """Build a briefing from articles and print where it was written."""
-    from briefing.output import slugify, unique_path, write_atomic
+    from briefing.output import save_briefing
     from briefing.pipeline import Settings, build_briefing
-    from briefing.render import render_markdown
+    from briefing.render import FORMATS, render
 
+    fmt = _format_for(fmt, out)
     settings = Settings(method=method, prompt=prompt, sentences=sentences, words=words, date=date)
     try:
         briefing = build_briefing(paths, settings)
-        text = render_markdown(briefing)
+        text = render(briefing, fmt)
         for skip in briefing.skipped:
             typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
         if out == "-":
             sys.stdout.write(text)
+            sys.stdout.flush()
         else:
-            target = Path(out)
-            if target.suffix:
-                path = write_atomic(target, text)
-            else:
-                path = write_atomic(unique_path(target, f"{briefing.date}-{slugify(briefing.headline)}", "md"), text)
+            path = save_briefing(text, out, briefing.date, briefing.headline, FORMATS[fmt])
             typer.echo(str(path))
         typer.echo(
             f"{len(briefing.sources)} articles read, {len(briefing.skipped)} skipped", err=True
