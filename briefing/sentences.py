@@ -30,7 +30,7 @@ def tokenizer() -> PunktSentenceTokenizer:
         from nltk.tokenize.punkt import PunktTokenizer
 
         params = PunktTokenizer("english")._params
-    except Exception:  # noqa: BLE001 - any failure means "not installed"
+    except Exception:
         params = None
     if params is None:
         params = PunktParameters()
