@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.clean import clean_article, fallback_outlet
+from briefing.clean import clean_article, fallback_outlet, language_problem
 from briefing.errors import NoArticlesError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest
 from briefing.models import Article, Briefing, Item, Pool, Section, Skip, Source
@@ -42,6 +42,10 @@ def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Skip]]
         cleaned = fallback_outlet(clean_article(art))
         if not cleaned.text.strip():
             skipped.append(Skip(art.source, "no article text left after removing page furniture"))
+            continue
+        problem = language_problem(cleaned.text)
+        if problem:
+            skipped.append(Skip(art.source, problem))
             continue
         articles.append(cleaned)
     return articles, skipped
