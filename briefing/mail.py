@@ -537,7 +537,7 @@ def deliver_once(
     log.info("connecting to %s:%s (%s)", settings.host, settings.effective_port, settings.security)
     try:
         client = _open(settings)
-    except Exception as exc:  # noqa: BLE001 - every cause is classified, unknown ones re-raised
+    except Exception as exc:  # every cause is classified; unknown ones are re-raised
         raise classify(exc, settings) from None
     try:
         try:
@@ -547,7 +547,7 @@ def deliver_once(
             if len(refusals) < len(recipients):  # cannot happen per smtplib; be safe
                 return refusals
             raise classify(exc, settings) from None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise classify(exc, settings) from None
     finally:
         try:

@@ -55,7 +55,7 @@ class Recorder:
     received: list[Received] = field(default_factory=list)
     transactions: int = 0
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         replies = self.rcpt_replies.get(address)
         if replies:
             reply = replies.pop(0)
@@ -64,7 +64,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         self.transactions += 1
         if self.data_replies:
             reply = self.data_replies.pop(0)
@@ -83,7 +83,7 @@ class PasswordCheck:
         self.user, self.password = user.encode(), password.encode()
         self.tries: list[bytes] = []
 
-    def __call__(self, server, session, envelope, mechanism, auth_data):  # noqa: ANN001
+    def __call__(self, server, session, envelope, mechanism, auth_data):
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         self.tries.append(auth_data.login)
