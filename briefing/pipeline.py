@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing.clean import clean_article, fallback_outlet
+from briefing.clean import clean_article, fallback_outlet, language_problem
 from briefing.errors import NoArticlesError
 from briefing.compose import headline_of, independent, near_repeats, originals_of, stems
 from briefing.disagree import find_disagreements
@@ -47,6 +47,10 @@ def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Skip]]
         cleaned = fallback_outlet(clean_article(art))
         if not cleaned.text.strip():
             skipped.append(Skip(art.source, "no article text left after removing page furniture"))
+            continue
+        problem = language_problem(cleaned.text)
+        if problem:
+            skipped.append(Skip(art.source, problem))
             continue
         articles.append(cleaned)
     return articles, skipped
