@@ -124,7 +124,8 @@ def build(
         )
         if email or dry_run:
             written = None if out == "-" else path
-            mail_briefing(text, prompt, dry_run=dry_run, path_to_stdout=False,
+            mail_text = text if fmt == "markdown" else render(briefing, "markdown")
+            mail_briefing(mail_text, prompt, dry_run=dry_run, path_to_stdout=False,
                           out_dir=written.parent if written else Path("output"),
                           stem=written.stem if written else "")
     except BriefingError as exc:

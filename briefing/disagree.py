@@ -244,13 +244,89 @@ def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
     return " ".join([*left, *right])
 
 
+_Entry = tuple[str, str, Fact, str]  # value key, value as written, fact, words around it
+
+
 @dataclass
 class _Open:
     kind: str
     unit: frozenset[str]
-    subject: str
     by_value: dict[str, list[tuple[Fact, str]]]  # value key -> (fact, snippet)
     written: dict[str, str]
+
+
+class _Collector:
+    """Gathers pairwise conflicts into disputes: a fact in two conflicting pairs about the
+    same unit joins both pairs' versions into one dispute."""
+
+    def __init__(self) -> None:
+        self.opened: list[_Open] = []
+
+    def add(self, kind: str, unit: frozenset[str], entries: Sequence[_Entry]) -> None:
+        ids = {fact.id for _, _, fact, _ in entries}
+        for op in self.opened:
+            if op.kind == kind and op.unit & unit and any(
+                f.id in ids for vs in op.by_value.values() for f, _ in vs
+            ):
+                break
+        else:
+            op = _Open(kind, unit, {}, {})
+            self.opened.append(op)
+        for key, written, fact, snip in entries:
+            bucket = op.by_value.setdefault(key, [])
+            op.written.setdefault(key, written)
+            if all(f.id != fact.id for f, _ in bucket):
+                bucket.append((fact, snip))
+
+    def disputes(self, cite: Callable[[Fact], tuple[int, ...]]) -> list[Disagreement]:
+        out = []
+        for op in self.opened:
+            if len(op.by_value) < 2:
+                continue
+            versions = []
+            for key, entries in op.by_value.items():
+                cites = tuple(sorted({n for fact, _ in entries for n in cite(fact)}))
+                ids = tuple(dict.fromkeys(fact.id for fact, _ in entries))
+                versions.append(Version(op.written[key], entries[0][1], cites, ids))
+            versions.sort(key=lambda v: (-len(v.citations), v.citations))
+            out.append(Disagreement(op.kind, _subject(op), tuple(versions)))
+        return out
+
+
+def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
+    """Record what two facts from different origins disagree on, if anything."""
+    cf, df = claims(f.text), days(f.text)
+    cg, dg = claims(g.text), days(g.text)
+
+    def close(a: Claim, b: Claim) -> bool:
+        return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
+
+    alike = s >= floor
+    if not alike and not any(a.unit & b.unit and close(a, b) for a in cf for b in cg):
+        return
+    if df and dg and not df & dg:
+        # different days: a date dispute only if all else is the same, else two events
+        fw = _WEEKDAY.search(f.text) or _DATE.search(f.text)
+        gw = _WEEKDAY.search(g.text) or _DATE.search(g.text)
+        if s >= SIMILAR_DATE and not _figures_conflict(cf, cg) and fw and gw:
+            out.add(
+                "date",
+                frozenset({"date"}),
+                [
+                    (",".join(sorted(df)), fw.group(0), f, _snippet(f.text, *fw.span())),
+                    (",".join(sorted(dg)), gw.group(0), g, _snippet(g.text, *gw.span())),
+                ],
+            )
+        return
+    for unit, a, b in _figures_conflict(cf, cg, alike, close):
+        out.add(
+            "figure",
+            unit,
+            [
+                (_value_key(a), a.written, f, _snippet(f.text, a.start, a.end)),
+                (_value_key(b), b.written, g, _snippet(g.text, b.start, b.end)),
+            ],
+        )
 
 
 def find_disagreements(
@@ -260,88 +336,20 @@ def find_disagreements(
     quote_cite: Callable[[str], int] | None = None,
 ) -> list[Disagreement]:
     """Every disputed figure, date and quotation speaker, with each version's citations."""
-    facts = [f for f in pool.facts if f.text]
     families: Mapping[str, str] = pool.families
-    info = {f.id: (claims(f.text), days(f.text)) for f in facts}
-    cands = [f for f in facts if info[f.id][0] or info[f.id][1]]
+    cands = [f for f in pool.facts if f.text and (claims(f.text) or days(f.text))]
     like = _Likeness([f.text for f in cands])
-    sim = like.matrix
-    related = {(f.id, r) for f in facts for r in f.related}
-    opened: list[_Open] = []
-
-    def families_of(f: Fact) -> set[str]:
-        return {families.get(a, a) for a in f.articles}
-
-    def add(kind: str, unit: frozenset[str], subject: str, versions: list[tuple[str, str, Fact, str]]) -> None:
-        ids = {f.id for _, _, f, _ in versions}
-        for op in opened:
-            if op.kind == kind and op.unit & unit and any(
-                f.id in ids for vs in op.by_value.values() for f, _ in vs
-            ):
-                break
-        else:
-            op = _Open(kind, unit, subject, {}, {})
-            opened.append(op)
-        for key, written, fact, snip in versions:
-            bucket = op.by_value.setdefault(key, [])
-            op.written.setdefault(key, written)
-            if all(f.id != fact.id for f, _ in bucket):
-                bucket.append((fact, snip))
-
+    related = {frozenset((f.id, r)) for f in pool.facts for r in f.related}
+    fams = [{families.get(a, a) for a in f.articles} for f in cands]
+    found = _Collector()
     for i, f in enumerate(cands):
-        cf, df = info[f.id]
         for j in range(i + 1, len(cands)):
-            g = cands[j]
-            if families_of(f) & families_of(g):
+            if fams[i] & fams[j]:
                 continue  # an origin giving both values is telling of two things, not a dispute
-            linked = (f.id, g.id) in related or (g.id, f.id) in related
-            s = sim[i, j]
-            cg, dg = info[g.id]
-            if s < (SIMILAR_RELATED if linked else SIMILAR) and not any(
-                a.unit & b.unit and like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
-                for a in cf
-                for b in cg
-            ):
-                continue
-            if df and dg and not df & dg:
-                # different days: a date dispute only if all else is the same, else two events
-                if s >= SIMILAR_DATE and not _figures_conflict(cf, cg):
-                    df_w = _WEEKDAY.search(f.text) or _DATE.search(f.text)
-                    dg_w = _WEEKDAY.search(g.text) or _DATE.search(g.text)
-                    if df_w and dg_w:
-                        add(
-                            "date",
-                            frozenset({"date"}),
-                            "date",
-                            [
-                                (",".join(sorted(df)), df_w.group(0), f, _snippet(f.text, *df_w.span())),
-                                (",".join(sorted(dg)), dg_w.group(0), g, _snippet(g.text, *dg_w.span())),
-                            ],
-                        )
-                continue
-            for unit, a, b in _figures_conflict(cf, cg, s >= (SIMILAR_RELATED if linked else SIMILAR), lambda a, b: like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW):
-                subject = " ".join(sorted(unit))
-                add(
-                    "figure",
-                    unit,
-                    subject,
-                    [
-                        (_value_key(a), a.written, f, _snippet(f.text, a.start, a.end)),
-                        (_value_key(b), b.written, g, _snippet(g.text, b.start, b.end)),
-                    ],
-                )
-    out: list[Disagreement] = []
-    for op in opened:
-        if len(op.by_value) < 2:
-            continue
-        versions = []
-        for key, entries in op.by_value.items():
-            cites = tuple(sorted({n for fact, _ in entries for n in cite(fact)}))
-            snip = entries[0][1]
-            ids = tuple(dict.fromkeys(fact.id for fact, _ in entries))
-            versions.append(Version(op.written[key], snip, cites, ids))
-        versions.sort(key=lambda v: (-len(v.citations), v.citations))
-        out.append(Disagreement(op.kind, _subject(op), tuple(versions)))
+            g = cands[j]
+            floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+            _compare(f, g, like, float(like.matrix[i, j]), floor, found)
+    out = found.disputes(cite)
     if quote_cite is not None:
         sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
         for group in quote_groups:

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing.clean import clean_article, fallback_outlet, language_problem
-from briefing.errors import NoArticlesError
-from briefing.compose import headline_of, independent, near_repeats, originals_of, stems
-from briefing.disagree import find_disagreements
-from briefing.ingest import DEFAULT_MAX_BYTES, ingest
 import numpy as np
 
+from briefing.clean import clean_article, fallback_outlet, language_problem
+from briefing.compose import headline_of, independent, near_repeats, originals_of, stems
+from briefing.disagree import find_disagreements
+from briefing.errors import NoArticlesError
+from briefing.ingest import DEFAULT_MAX_BYTES, ingest
 from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Skip, Source
 from briefing.pool import build_pool
 from briefing.prompts import Prompt, load_prompt

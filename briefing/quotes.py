@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -354,15 +355,9 @@ def _article_quotes(art: _Article) -> list[Attribution]:
             pos += len(sents[n].text) + 1
         text = " ".join(parts)
 
-        def sent_at(p: int) -> int:
-            k = 0
-            while k + 1 < len(starts) and starts[k + 1] <= p:
-                k += 1
-            return k
-
         for o, c, opened in _pairs(text):
-            k_close = sent_at(c)
-            k_open = sent_at(o) if opened else k_close
+            k_close = bisect_right(starts, c) - 1
+            k_open = bisect_right(starts, o) - 1 if opened else k_close
             q_start = o + 1 if opened else starts[k_close]
             inner = text[q_start:c].strip()
             if any(ch in QUOTE_MARKS for ch in inner):

@@ -92,11 +92,14 @@ def date_span(dates: tuple[str, ...], fallback: str) -> str:
 
 
 def dateline(briefing: Briefing) -> str:
+    """'2025-09-05 · 5 articles of 4–5 September 2025 · 3 independent origins · outlets'.
+    The briefing's own date comes first, in ISO form (mail reads it from there)."""
     n = len(briefing.sources)
-    parts = [date_span(briefing.dates, briefing.date)]
-    parts.append(f"{n} article{'s' if n != 1 else ''}")
+    articles = f"{n} article{'s' if n != 1 else ''}"
+    if briefing.dates and tuple(briefing.dates) != (briefing.date, briefing.date):
+        articles += f" of {date_span(briefing.dates, briefing.date)}"
     o = briefing.origins
-    parts.append(f"{o} independent origin{'s' if o != 1 else ''}")
+    parts = [briefing.date, articles, f"{o} independent origin{'s' if o != 1 else ''}"]
     if briefing.outlets:
         parts.append(", ".join(escape_md(x) for x in briefing.outlets))
     return " · ".join(p for p in parts if p)

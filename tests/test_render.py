@@ -17,7 +17,15 @@ from markdown_it import MarkdownIt
 
 from briefing.models import Briefing, Item, Section, Source
 from briefing.pipeline import Settings, build_briefing
-from briefing.render import escape_md, marker, render, render_html, render_json, render_markdown, schema
+from briefing.render import (
+    escape_md,
+    marker,
+    render,
+    render_html,
+    render_json,
+    render_markdown,
+    schema,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 HOSTILE = [
@@ -48,21 +56,21 @@ class _Page(HTMLParser):
         self.text: list[str] = []
         self.comments: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
         if tag not in self.VOID:
             self.stack.append(tag)
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if not self.stack or self.stack[-1] != tag:
             self.errors.append(f"unexpected </{tag}> with open {self.stack}")
         else:
             self.stack.pop()
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         self.text.append(data)
 
-    def handle_comment(self, data):  # noqa: ANN001
+    def handle_comment(self, data):
         self.comments.append(data)
 
 
@@ -245,7 +253,7 @@ def test_markdown_shape() -> None:
     assert md.splitlines()[:3] == [
         "# Daily briefing: Bridge reopens",
         "",
-        "*5–6 October 2031 · 2 articles · 1 independent origin · Wire, Gazette*",
+        "*2031-10-06 · 2 articles of 5–6 October 2031 · 1 independent origin · Wire, Gazette*",
     ]
     assert "- The bridge reopened. [1][2] *(1 outlet only + 1 reprint)*" in md
     assert "## Empty" not in md
