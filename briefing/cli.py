@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from briefing.errors import BriefingError
+from briefing.ingest import DEFAULT_MAX_BYTES
 from briefing.rank import METHODS
 
 EXIT_CODES = """Exit codes: 0 done; 1 other error; 2 bad input; 3 no readable article;
@@ -48,7 +49,10 @@ def main(
 
 @app.command(epilog=EXIT_CODES)
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl), or http(s) URLs."),
+    ],
     out: Annotated[
         str, typer.Option("--out", "-o", help="Output folder, or a file path, or - for stdout.")
     ] = "output",
@@ -61,13 +65,18 @@ def build(
     date: Annotated[
         str | None, typer.Option(help="Pin the briefing date (YYYY-MM-DD); default: newest article date.")
     ] = None,
+    max_bytes: Annotated[
+        int, typer.Option(min=1, help="Skip any input file or page larger than this many bytes.")
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Build a briefing from articles and print where it was written."""
     from briefing.output import slugify, unique_path, write_atomic
     from briefing.pipeline import Settings, build_briefing
     from briefing.render import render_markdown
 
-    settings = Settings(method=method, prompt=prompt, sentences=sentences, words=words, date=date)
+    settings = Settings(
+        method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes
+    )
     try:
         briefing = build_briefing(paths, settings)
         text = render_markdown(briefing)
