@@ -207,6 +207,8 @@ def send(
             text = briefing_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {briefing_file}: {getattr(exc, 'strerror', None) or exc}") from None
+        if not text.strip():
+            raise InputError(f"{briefing_file} is empty; nothing to send")
         mail_briefing(
             text, prompt, dry_run=dry_run, out_dir=out, config=config, password=password,
             outbox_dir=outbox, to=_split(to), cc=_split(cc), bcc=_split(bcc), sender=sender,
@@ -236,7 +238,8 @@ def outbox_cmd(
         if not retry:
             for entry in entries:
                 typer.echo(f"{entry.key}  {entry.subject}")
-                typer.echo(f"    to {', '.join(entry.recipients)}; {entry.attempts} attempt(s); {entry.reason}")
+                who = ", ".join(entry.recipients) or "?"
+                typer.echo(f"    to {who}; {entry.attempts} attempt(s); {entry.reason}")
             typer.echo(f"{len(entries)} message(s) waiting in {box.folder}", err=True)
             return
         settings.check_server()
