@@ -76,7 +76,8 @@ def _date_line(line: str) -> str:
 _NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el))*"
 _PERSON = r"[A-Z][\w'’\-]*\.?(?:\s+(?:[A-Z][\w'’\-]*\.?|de|da|van|von|der|del|la|le|bin|al|el)){1,3}"
 _PEOPLE = rf"{_PERSON}(?:\s*(?:,|\band\b|\bAnd\b|&)\s*{_PERSON})*"
-_ORG = r"(?:[Tt]he\s+)?[A-Z][\w&'’.\-]*(?:\s+(?:[A-Z][\w&'’.\-]*|of|and|&|de|du|la|for)){0,5}"
+_ORG_WORD = r"[A-Z][\w&'’\-]*(?:\.[\w&'’\-]+)*"  # dots only inside: `DonegalLive.ie`, not `Ltd.`
+_ORG = rf"(?:[Tt]he\s+)?{_ORG_WORD}(?:\s+(?:{_ORG_WORD}|of|and|&|de|du|la|for)){{0,5}}"
 
 TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 SEPARATOR = re.compile(r"^[\W_]{3,}$")
@@ -129,8 +130,14 @@ _READER = re.compile(
     re.I,
 )
 _SITE = re.compile(r"\b([A-Za-z][\w\-]*[A-Za-z0-9](?:\.(?:co|com|org|net|gov|ac))?\.(?:[a-z]{2}|com|org|net|news|info|media|online|site|tv|fm))\b")
-_COPYRIGHT_NAME = re.compile(rf"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<name>{_ORG})", re.I)
-_FOOTER_NAME = re.compile(rf"\b(?:from|get the|of the|read the|buy the|the)\s+(?P<name>{_ORG})\s+(?:delivered|newsletter|app|e-?paper|news alerts|digital|on your|in your)", re.I)
+_COPYRIGHT_NAME = re.compile(
+    rf"(?i:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?(?P<name>{_ORG})"
+)
+_FOOTER_NAME = re.compile(
+    rf"(?P<name>{_ORG})\s+(?i:newsletters?|apps?|e-?paper|news alerts|alerts|digital edition|"
+    r"podcasts?|website|delivered)\b"
+)
+_LEGAL_SUFFIX = re.compile(r"(?:,?\s+(?:Ltd|Limited|Inc|Incorporated|plc|PLC|LLC|LLP|GmbH|Corp|Corporation|Co|Pty|AG|SA))+$")
 
 CAPTION_LEAD = re.compile(
     r"^(?:photo|photograph|image|picture|pictured|caption|image caption|image source|media caption|"
@@ -138,10 +145,10 @@ CAPTION_LEAD = re.compile(
     re.I,
 )
 _CREDIT_WORDS = r"photo|photograph|pool|via|getty|images?|afp|ap|reuters|epa|efe|anadolu|credit|courtesy|handout|file|shutterstock|alamy|pa|wire|press association|supplied|x\.com"
+# A credit closing a caption: `(Name/Outlet)`, `(AP Photo/Name)`, `(Photo: Name)`, `Photograph: Name/Agency`.
 CAPTION_CREDIT = re.compile(
-    rf"\((?:[^()]*\b(?:{_CREDIT_WORDS})\b[^()]*|{_PERSON}\s*/\s*[A-Z][^()]*)\)\s*$"
-    rf"|(?:photo(?:graph)?|image|picture|credit)s?\s*(?:by|:)\s*{_NAME}(?:\s*/\s*{_NAME})?\.?\s*$",
-    re.I,
+    rf"\((?=[A-Z])(?P<paren>[^()]*\b(?i:{_CREDIT_WORDS})\b[^()]*|{_PERSON}\s*/\s*[A-Z][^()]*)\)$"
+    rf"|(?i:photo(?:graph)?|image|picture|credit)s?\s*(?i:by|:)\s*{_NAME}(?:\s*/\s*{_NAME})?\.?$"
 )
 CREDIT_LINE = re.compile(
     r"contributed (?:to )?(?:this|the) (?:report|story|article)|contributed reporting|"
@@ -154,12 +161,11 @@ REPORTED_FROM = re.compile(
     rf"(?:[,;]?\s*(?:and\s+)?{_NAME}\s+(?:reported|wrote)\s+(?:from|in)\s+{_NAME})*\.?$"
 )
 BY_LINE = re.compile(
-    rf"^(?:by|written by|story by|words by|reported by)\s*:?\s+(?P<names>{_PEOPLE}|[A-Z][A-Z'’.\- ]+[A-Z])"
-    rf"(?:\s*(?:,|\||—|–|-|·|•|\bin\b|\bfor\b)\s*(?P<rest>.{{0,80}}))?$",
-    re.I,
+    rf"^(?i:by|written by|story by|words by|reported by)\s*:?\s+(?P<names>{_PEOPLE}|[A-Z][A-Z'’.\- ]+[A-Z])"
+    rf"(?:\s*(?:,|\||—|–|-|·|•|\bin\b|\bfor\b)\s*(?P<rest>.{{0,80}}))?$"
 )
+CREDIT_NAMES = re.compile(rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b")
 CLOSING_CREDIT = re.compile(rf"^(?P<names>{_PEOPLE})\s*(?:,|\||—|–)\s*(?P<org>{_ORG})\.?$")
-CONTRIBUTOR = re.compile(rf"(?P<names>{_PEOPLE})\s+(?:of|from)\s+(?P<org>{_ORG})\s+contributed")
 LABEL = re.compile(r"^(?P<name>[A-Z0-9][\w&'’.\-]*(?:\s+(?:[A-Z0-9][\w&'’.\-]*|of|the|and|&)){0,4})\s*:$")
 EDITORIAL_NOTE = re.compile(
     r"^(?:this (?:story|article|report|piece|post) (?:has been|was|is being|will be) (?:updated|corrected|amended|edited|changed)|"
@@ -220,9 +226,10 @@ def is_caption(line: str) -> bool:
     `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
     if line.startswith(("“", '"', "‘")):
         return False
-    if CAPTION_LEAD.match(line) and (line.isupper() is False or _words(line) < 40):
+    if CAPTION_LEAD.match(line) and _words(line) < 60:
         return True
-    return bool(CAPTION_CREDIT.search(line))
+    m = CAPTION_CREDIT.search(line)
+    return bool(m) and _words(m.group("paren") or "") <= 12
 
 
 def is_hash(line: str) -> bool:
@@ -257,17 +264,28 @@ def site_from_footer(line: str) -> tuple[int, str]:
     if m:
         return 3, m.group(1)
     m = _COPYRIGHT_NAME.search(line)
-    if m and not m.group("name").lower().startswith(("all ", "the rights")):
+    if m and not m.group("name").lower().startswith("all "):
         return 2, _tidy_name(m.group("name"))
     m = _FOOTER_NAME.search(line)
-    if m:
+    if m and _words(m.group("name")) <= 5:
         return 1, _tidy_name(m.group("name"))
     return 0, ""
+
+
+def _best_site(sites: list[tuple[int, str]]) -> str:
+    """The strongest site name; a shorter name that starts it wins (`Coastal Herald` over the
+    copyright holder `Coastal Herald Media`)."""
+    if not sites:
+        return ""
+    best = max(sites, key=lambda s: s[0])[1]
+    shorter = [n for _, n in sites if n != best and best.startswith(n + " ")]
+    return min(shorter, key=len) if shorter else best
 
 
 def _tidy_name(name: str) -> str:
     """'HARBOUR GAZETTE' -> 'Harbour Gazette'; acronyms (BBC, CNN) stay as they are."""
     name = re.sub(r"\s+", " ", name).strip(" .,:;|-—–")
+    name = _LEGAL_SUFFIX.sub("", re.sub(r"^the\s+", "", name))
     if name.isupper() and any(len(w) > 4 for w in name.split()):
         name = " ".join(w if len(w) <= 3 else w.capitalize() for w in name.split())
     return name
@@ -285,8 +303,9 @@ _CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _SCRIPT = re.compile(r"<(script|style|iframe|noscript|template|svg|object)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|!\[[^\]\n]*\]\[[^\]\n]*\]")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)|\[([^\]\n]+)\]\[[^\]\n]*\]")
+_MD_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # one level of nested parentheses: `(javascript:f(1))`
+_MD_IMAGE = re.compile(rf"!\[[^\]\n]*\]{_MD_TARGET}|!\[[^\]\n]*\]\[[^\]\n]*\]")
+_MD_LINK = re.compile(rf"\[([^\]\n]+)\]{_MD_TARGET}|\[([^\]\n]+)\]\[[^\]\n]*\]")
 _MD_REFDEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
@@ -341,9 +360,9 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
     if is_caption(line):
         return DROP
     if CREDIT_LINE.search(line) and _words(line) <= 45 or REPORTED_FROM.match(line):
-        m = CONTRIBUTOR.search(line)
+        m = CREDIT_NAMES.match(line)
         if m:
-            meta.setdefault("contributor_org", _tidy_name(m.group("org")))
+            meta.setdefault("credit_byline", _tidy_people(m.group("names")))
         return CREDIT
     by = BY_LINE.match(line)
     if by and _words(line) <= 16 and not TERMINAL.search(line.rstrip(".")):
@@ -384,6 +403,18 @@ def _continues(prev: str, line: str) -> bool:
     )
 
 
+def _is_question_subhead(lines: list[str], i: int) -> bool:
+    """`What happens next?` standing alone between paragraphs is a subhead, not reporting."""
+    line = lines[i]
+    return (
+        line.endswith("?")
+        and _words(line) <= 10
+        and line[0].isupper()
+        and not lines[i - 1]
+        and (i + 1 >= len(lines) or not lines[i + 1])
+    )
+
+
 def _norm(line: str) -> str:
     return re.sub(r"\W+", " ", line).strip().lower()
 
@@ -401,8 +432,8 @@ def clean_article(article: Article) -> Article:
     kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
 
     # Lines that carry on a sentence from the line above are body, whatever they look like.
-    for i in range(1, len(lines)):
-        if kinds[i] in (HEADING, CLOSING) and lines[i - 1] and kinds[i - 1] == BODY:
+    for i in range(len(lines)):
+        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
             if _continues(lines[i - 1], lines[i]):
                 kinds[i] = BODY
         if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
@@ -452,6 +483,9 @@ def clean_article(article: Article) -> Article:
             continue
         if kind != BODY:
             continue
+        if first < i < last and _is_question_subhead(lines, i):
+            subheads.append(line)
+            continue
         if i <= first + 8:
             d = DATELINE.match(line)
             if d and len(line) - d.end() >= 20:
@@ -467,12 +501,11 @@ def clean_article(article: Article) -> Article:
         kept.append(line)
 
     body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
-    sites.sort(key=lambda s: -s[0])
     wire = wire_name(meta.get("wire", "")) if meta.get("wire") else ""
     outlet = (
         article.outlet
         or meta.get("label")
-        or (sites[0][1] if sites else "")
+        or _best_site(sites)
         or meta.get("credit_org")
         or wire
     )
@@ -484,7 +517,7 @@ def clean_article(article: Article) -> Article:
         title=article.title or title,
         outlet=outlet,
         date=article.date or meta.get("date", ""),
-        byline=article.byline or meta.get("byline", ""),
+        byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
         dateline=article.dateline or meta.get("dateline", ""),
         subheads=article.subheads + tuple(subheads),
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from briefing.errors import BriefingError
+from briefing.ingest import DEFAULT_MAX_BYTES
 from briefing.rank import METHODS
 
 if TYPE_CHECKING:
@@ -71,7 +72,10 @@ def _format_for(fmt: str | None, out: str) -> str:
 
 @app.command(epilog=EXIT_CODES)
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl), or http(s) URLs."),
+    ],
     out: Annotated[
         str,
         typer.Option(
@@ -96,6 +100,9 @@ def build(
     date: Annotated[
         str | None, typer.Option(help="Pin the briefing date (YYYY-MM-DD); default: newest article date.")
     ] = None,
+    max_bytes: Annotated[
+        int, typer.Option(min=1, help="Skip any input file or page larger than this many bytes.")
+    ] = DEFAULT_MAX_BYTES,
     email: Annotated[bool, typer.Option("--email", help="Also email the briefing (see `briefing send`).")] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --email: write the .eml next to the briefing, send nothing.")
@@ -107,7 +114,9 @@ def build(
     from briefing.render import FORMATS, render
 
     fmt = _format_for(fmt, out)
-    settings = Settings(method=method, prompt=prompt, sentences=sentences, words=words, date=date)
+    settings = Settings(
+        method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes
+    )
     try:
         briefing = build_briefing(paths, settings)
         text = render(briefing, fmt)
@@ -228,6 +237,8 @@ def send(
             text = briefing_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {briefing_file}: {getattr(exc, 'strerror', None) or exc}") from None
+        if not text.strip():
+            raise InputError(f"{briefing_file} is empty; nothing to send")
         mail_briefing(
             text, prompt, dry_run=dry_run, out_dir=out, config=config, password=password,
             outbox_dir=outbox, to=_split(to), cc=_split(cc), bcc=_split(bcc), sender=sender,
@@ -257,7 +268,8 @@ def outbox_cmd(
         if not retry:
             for entry in entries:
                 typer.echo(f"{entry.key}  {entry.subject}")
-                typer.echo(f"    to {', '.join(entry.recipients)}; {entry.attempts} attempt(s); {entry.reason}")
+                who = ", ".join(entry.recipients) or "?"
+                typer.echo(f"    to {who}; {entry.attempts} attempt(s); {entry.reason}")
             typer.echo(f"{len(entries)} message(s) waiting in {box.folder}", err=True)
             return
         settings.check_server()

@@ -110,7 +110,7 @@ def binary_kind(data: bytes) -> str | None:
         return "binary file (contains NUL bytes), not text"
     head = data[:65536]
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if head and controls / len(head) > 0.05:
+    if controls >= 4 and controls / len(head) > 0.05:
         return "binary file (mostly control bytes), not text"
     return None
 
@@ -197,10 +197,13 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _size(n: int) -> str:
+    if n < 10 * 1024:
+        return f"{n:,} bytes"
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} bytes"
+            value = n / scale
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n:,} bytes"
 
 
 def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -522,10 +525,10 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
                 if name.startswith("."):
                     continue  # hidden files: editor backups, .DS_Store
                 file = Path(root) / name
-                if file.suffix.lower() in SUFFIXES:
-                    yield file
-                elif file.is_symlink() and not file.exists():
+                if file.is_symlink() and not file.exists():
                     yield Skip(str(file), "broken symlink or symlink loop")
+                elif file.suffix.lower() in SUFFIXES:
+                    yield file
                 else:
                     yield Skip(str(file), f"not an article file (expected {', '.join(sorted(SUFFIXES))})")
 
