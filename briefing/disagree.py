@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -293,10 +294,16 @@ class _Collector:
         return out
 
 
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
+    """A sentence's claims and days, parsed once however many pairs it is compared in."""
+    return tuple(claims(text)), frozenset(days(text))
+
+
 def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
     """Record what two facts from different origins disagree on, if anything."""
-    cf, df = claims(f.text), days(f.text)
-    cg, dg = claims(g.text), days(g.text)
+    cf, df = _parsed(f.text)
+    cg, dg = _parsed(g.text)
 
     def close(a: Claim, b: Claim) -> bool:
         return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
@@ -337,7 +344,7 @@ def find_disagreements(
 ) -> list[Disagreement]:
     """Every disputed figure, date and quotation speaker, with each version's citations."""
     families: Mapping[str, str] = pool.families
-    cands = [f for f in pool.facts if f.text and (claims(f.text) or days(f.text))]
+    cands = [f for f in pool.facts if f.text and any(_parsed(f.text))]
     like = _Likeness([f.text for f in cands])
     related = {frozenset((f.id, r)) for f in pool.facts for r in f.related}
     fams = [{families.get(a, a) for a in f.articles} for f in cands]

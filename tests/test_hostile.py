@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
