@@ -51,6 +51,25 @@ def main(
     )
 
 
+def _format_ok(value: str | None) -> str | None:
+    from briefing.render import FORMATS
+
+    if value is not None and value not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}")
+    return value
+
+
+def _format_for(fmt: str | None, out: str) -> str:
+    """The --format given, else the one the --out file's extension names, else markdown."""
+    from briefing.render import FORMATS
+
+    if fmt:
+        return fmt
+    suffix = Path(out).suffix.lstrip(".").lower() if out != "-" else ""
+    by_ext = {ext: name for name, ext in FORMATS.items()} | {"markdown": "markdown", "htm": "html"}
+    return by_ext.get(suffix, "markdown")
+
+
 @app.command(epilog=EXIT_CODES)
 def build(
     paths: Annotated[
@@ -58,8 +77,20 @@ def build(
         typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl), or http(s) URLs."),
     ],
     out: Annotated[
-        str, typer.Option("--out", "-o", help="Output folder, or a file path, or - for stdout.")
+        str,
+        typer.Option(
+            "--out", "-o", help="Output folder, or a file path, or - for stdout. Never overwrites."
+        ),
     ] = "output",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            callback=_format_ok,
+            help="markdown (default), json or html; default: from the --out file's extension.",
+        ),
+    ] = None,
     sentences: Annotated[int | None, typer.Option(min=1, help="Budget: number of sentences.")] = None,
     words: Annotated[int | None, typer.Option(min=1, help="Budget: number of words.")] = None,
     method: Annotated[
@@ -78,33 +109,32 @@ def build(
     ] = False,
 ) -> None:
     """Build a briefing from articles and print where it was written."""
-    from briefing.output import slugify, unique_path, write_atomic
+    from briefing.output import save_briefing
     from briefing.pipeline import Settings, build_briefing
-    from briefing.render import render_markdown
+    from briefing.render import FORMATS, render
 
+    fmt = _format_for(fmt, out)
     settings = Settings(
         method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes
     )
     try:
         briefing = build_briefing(paths, settings)
-        text = render_markdown(briefing)
+        text = render(briefing, fmt)
         for skip in briefing.skipped:
             typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
         if out == "-":
             sys.stdout.write(text)
+            sys.stdout.flush()
         else:
-            target = Path(out)
-            if target.suffix:
-                path = write_atomic(target, text)
-            else:
-                path = write_atomic(unique_path(target, f"{briefing.date}-{slugify(briefing.headline)}", "md"), text)
+            path = save_briefing(text, out, briefing.date, briefing.headline, FORMATS[fmt])
             typer.echo(str(path))
         typer.echo(
             f"{len(briefing.sources)} articles read, {len(briefing.skipped)} skipped", err=True
         )
         if email or dry_run:
             written = None if out == "-" else path
-            mail_briefing(text, prompt, dry_run=dry_run, path_to_stdout=False,
+            mail_text = text if fmt == "markdown" else render(briefing, "markdown")
+            mail_briefing(mail_text, prompt, dry_run=dry_run, path_to_stdout=False,
                           out_dir=written.parent if written else Path("output"),
                           stem=written.stem if written else "")
     except BriefingError as exc:
@@ -119,6 +149,86 @@ def build(
 # ---------------------------------------------------------------------------------------------
 # evaluation commands (issue 4): `briefing eval`
 # ---------------------------------------------------------------------------------------------
+
+
+@app.command("eval", epilog=EXIT_CODES)
+def eval_(
+    dataset: Annotated[
+        Path, typer.Argument(help="Clusters, one JSON a line: {id, documents, references[, topic]}.")
+    ],
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method", "-m", help="Method to score; repeat for a side-by-side table (default: default)."
+        ),
+    ] = None,
+    words: Annotated[int, typer.Option(min=1, help="Summary length in words (summaries are cut to it).")] = 100,
+    dump: Annotated[
+        Path | None, typer.Option(help='Write every summary as {"id", "method", "summary"} JSON lines.')
+    ] = None,
+    systems: Annotated[
+        Path | None,
+        typer.Option(help='Also score submitted summaries: {"id", "systems": {name: text}} JSON lines.'),
+    ] = None,
+    query_from_topic: Annotated[
+        bool, typer.Option(help="Use each cluster's topic (title + narrative) as the ranking query.")
+    ] = False,
+) -> None:
+    """Score summaries of evaluation clusters: ROUGE-1/2 recall (stemmed) per method."""
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from briefing.evaluate import evaluate, load_clusters, load_systems
+
+    methods = list(dict.fromkeys(method or ["default"]))
+    for name in methods:
+        _method_ok(name)
+    err = Console(stderr=True)
+    try:
+        clusters = load_clusters(dataset)
+        given = load_systems(systems) if systems else None
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"{dataset.name}", total=len(clusters))
+            report = evaluate(
+                clusters,
+                methods,
+                words,
+                use_topic=query_from_topic,
+                systems=given,
+                progress=lambda _c: bar.advance(task),
+            )
+        if dump is not None:
+            from briefing.output import write_atomic
+
+            lines = (
+                json.dumps({"id": s.id, "method": s.method, "summary": s.summary}, ensure_ascii=False)
+                for s in report.summaries
+            )
+            write_atomic(dump, "".join(f"{line}\n" for line in lines), overwrite=True)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    query = ", topic as query" if query_from_topic else ""
+    out = Console(width=100)
+    out.print(f"{dataset.name}: ROUGE recall (stemmed), {words} words, {len(clusters)} clusters{query}")
+    table = Table()
+    table.add_column("method")
+    table.add_column("ROUGE-1", justify="right")
+    table.add_column("ROUGE-2", justify="right")
+    table.add_column("clusters", justify="right")
+    for score in report.scores:
+        table.add_row(score.method, f"{score.rouge1:.4f}", f"{score.rouge2:.4f}", str(score.clusters))
+    out.print(table)
+
 
 
 # ---------------------------------------------------------------------------------------------
