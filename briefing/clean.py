@@ -1,67 +1,418 @@
-"""Clean: strip what is not reporting (navigation, footers, captions, hashes, bylines, subheads)
-and read the metadata the text itself gives (outlet, date, title, byline, dateline).
+"""Clean: strip what is not reporting (navigation, marketing footers, captions, hashes, separators,
+bylines, credits, datelines, subheads, markup) and read the metadata the text itself gives
+(outlet, date, title, byline, dateline, wire).
 
-Rules are about the *shape* of noise, not strings from particular sites.
+Every rule is about the *shape* of a kind of noise (a short line of interface words, a line
+talking to the reader about subscribing, a description ending in a photo credit, ...), never a
+string taken from one site. Each line is classified once, then its position in the article
+(before, inside or after the body) decides what a heading-like or credit-like line is.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from briefing.models import Article
 
-# "KYIV, Ukraine (AP) —", "LONDON (Reuters) -", "WASHINGTON _", "PARIS, Sept. 4 (AFP) --"
-DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][\w.' ]{1,30}){0,2})"
-    r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"\s*(?:\((?P<outlet>[A-Za-z][\w&.' -]{0,40})\))?\s*(?:—|–|--|-|_)\s+"
+# -------------------------------------------------------------------------------------------
+# dates
+# -------------------------------------------------------------------------------------------
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
+    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
+    "december": 12,
+}  # fmt: skip
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE_PATTERNS = (
+    re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)"),
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
 )
-LEADING_DATE = re.compile(r"^\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\s*", re.IGNORECASE)
-LABEL = re.compile(r"^\s*(?P<outlet>[A-Z][\w&.' -]{1,40}?)\s*:\s*$")
-HEX_HASH = re.compile(r"^\s*[0-9a-f]{24,}\s*$", re.IGNORECASE)
-SEPARATOR = re.compile(r"^\s*([_\-=*~#•·]\s*){3,}$")
-NAV = re.compile(
-    r"^\s*(skip to (main )?content|skip navigation|menu|home|search|sign in|log ?in|"
-    r"join our newsletter|share( this)?( article)?|advertisement|read more|related( articles)?|"
-    r"most read|cookie(s)? (policy|settings)|accept( all)? cookies|toggle navigation)\b.{0,30}$",
-    re.IGNORECASE,
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\.?"
+_TIME = r"\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|h)?(?:\s*[A-Z]{2,4}\b)?"
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:first |last )?(?:published|updated|posted|modified|date|dated|created)\b\s*(?:on|at)?\s*:?\s*)+",
+    re.I,
 )
-FOOTER = re.compile(
-    r"\b(subscribe|newsletter|e-paper|epaper|sign up|register today|delivered to your inbox|"
-    r"follow us on|download (our|the) app|all rights reserved|copyright ©|©\s*\d{4})\b",
-    re.IGNORECASE,
+LEADING_DATE = re.compile(r"^\s*date\s*:?\s*((?:19|20)\d\d-\d\d-\d\d)\b\s*", re.I)
+
+
+def parse_date(text: str) -> str:
+    """The first date written in `text` as YYYY-MM-DD (ISO, `Sept. 5, 2025`, `5 September
+    2025`), else ''."""
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        month = int(groups["mon"]) if groups.get("mon") else MONTHS[groups["month"].lower().rstrip(".")]
+        day, year = int(groups["day"]), int(groups["year"])
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def _date_line(line: str) -> str:
+    """The date when the line is only a date stamp (`Updated 3:05 PM EDT, Sept. 4, 2025`)."""
+    rest = _DATE_PREFIX.sub("", line)
+    date = parse_date(rest)
+    if not date:
+        return ""
+    leftover = rest
+    for pattern in _DATE_PATTERNS:
+        leftover = pattern.sub(" ", leftover)
+    leftover = re.sub(rf"\b{_WEEKDAY}|{_TIME}|\b(?:at|on|the|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt)\b", " ", leftover, flags=re.I)
+    return date if not re.search(r"[A-Za-z]{2,}", leftover) else ""
+
+
+# -------------------------------------------------------------------------------------------
+# line shapes
+# -------------------------------------------------------------------------------------------
+
+_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el))*"
+_PERSON = r"[A-Z][\w'’\-]*\.?(?:\s+(?:[A-Z][\w'’\-]*\.?|de|da|van|von|der|del|la|le|bin|al|el)){1,3}"
+_PEOPLE = rf"{_PERSON}(?:\s*(?:,|\band\b|\bAnd\b|&)\s*{_PERSON})*"
+_ORG_WORD = r"[A-Z][\w&'’\-]*(?:\.[\w&'’\-]+)*"  # dots only inside: `DonegalLive.ie`, not `Ltd.`
+_ORG = rf"(?:[Tt]he\s+)?{_ORG_WORD}(?:\s+(?:{_ORG_WORD}|of|and|&|de|du|la|for)){{0,5}}"
+
+TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+SEPARATOR = re.compile(r"^[\W_]{3,}$")
+HASH = re.compile(
+    r"^(?:[0-9a-f]{16,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|(?=[A-Za-z0-9+/=_\-]*\d)(?=[A-Za-z0-9+/=_\-]*[A-Za-z])[A-Za-z0-9+/=_\-]{28,})$",
+    re.I,
 )
-SITE_NAME = re.compile(r"\bfrom ([A-Z][\w-]*(?:\.[a-z]{2,})+)\b")
+IMAGE_OR_URL = re.compile(r"^(?:\S+\.(?:jpe?g|png|gif|webp|svg|avif|mp4)(?:\?\S*)?|(?:https?://|www\.)\S+)$", re.I)
+TABLE_ROW = re.compile(r"^\|.*\|$")
+
+# Interface words that make up whole lines of page chrome.
+_NAV_WORDS = (
+    r"skip to (?:the )?(?:main )?(?:content|navigation|search)|skip navigation|jump to(?: content)?|"
+    r"(?:main |open |close )?menu|navigation|search|sign ?in|sign ?out|log ?in|log ?out|my account|"
+    r"home(?: ?page)?|back to top|top of page|share(?: this| on| via)?(?: article| story| page| post)?|"
+    r"tweet|e-?mail|print|copy link|link copied|whatsapp|facebook|twitter|linkedin|reddit|"
+    r"advertisement|advert|sponsored(?: content)?|promoted|ad|"
+    r"read more|more stories|more news|related(?: articles| stories| topics| content| coverage)?|"
+    r"recommended(?: for you)?|most (?:read|popular|viewed|shared)|trending(?: now)?|popular|latest(?: news| stories)?|"
+    r"watch(?: live| now)?|listen(?: live| now)?|listen to (?:this|the) (?:article|story)|play video|"
+    r"comments?|view comments|show comments|leave a comment|\d+ comments?|"
+    r"next(?: article| story)?|previous(?: article| story)?|continue reading|load more|see more|show more|"
+    r"more on this story|topics|tags|filed under|gallery|photos|videos?|"
+    r"follow(?: us)?|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences)|"
+    r"cookie (?:settings|policy|preferences)|privacy(?: policy| notice)?|terms(?: of use| of service| and conditions)?|"
+    r"contact us|about us|newsletters?|join our newsletter|get the app|download the app|subscribe(?: now)?|"
+    r"\d+\s*min(?:ute)?s?(?: read| listen)?"
+)
+NAV_LINE = re.compile(rf"^(?:{_NAV_WORDS})(?:\s*[|·•:,/]\s*(?:{_NAV_WORDS}))*\s*[:›»>|]?\s*$", re.I)
+MENU = re.compile(r"^[^.!?]{0,40}(?:\s[|•·›»>/]\s[^.!?]{1,40}){2,}$")  # "Home | News | Sport"
+PROMO = re.compile(
+    r"^(?:read more|read next|also read|see also|related|more|watch|listen|recommended|"
+    r"most read|trending|click here|tap here|don't miss|must read|opinion|analysis|live|breaking)\s*[:|»>—–-]\s+\S",
+    re.I,
+)
+# Marketing footers: what the site sells or asks of the reader.
+_FOOTER_WORDS = re.compile(
+    r"subscri(?:be|ption|ber)|newsletter|sign(?:ing)? up|\bregister\b|e-?paper|digital edition|"
+    r"print edition|\bapps?\b|app store|google play|follow us|like us on|\bcookies?\b|"
+    r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|"
+    r"copyright|©|support (?:our|independent|quality) journalism|become a (?:member|subscriber|supporter)|"
+    r"\bdonat(?:e|ion)|\binbox\b|instant access|unlimited access|free trial|already a subscriber|"
+    r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts",
+    re.I,
+)
+_READER = re.compile(
+    r"\b(?:you|your|yours|our|us)\b|^(?:subscribe|sign|register|buy|download|get|join|follow|keep up|"
+    r"stay|read|click|tap|support|donate|listen|watch|like|share|discover|don't|never miss|want|"
+    r"enjoy|try|unlock|access|enable|allow|turn on|log|create|continue|already|for (?:more|the latest))\b",
+    re.I,
+)
+_SITE = re.compile(r"\b([A-Za-z][\w\-]*[A-Za-z0-9](?:\.(?:co|com|org|net|gov|ac))?\.(?:[a-z]{2}|com|org|net|news|info|media|online|site|tv|fm))\b")
+_COPYRIGHT_NAME = re.compile(
+    rf"(?i:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?(?P<name>{_ORG})"
+)
+_FOOTER_NAME = re.compile(
+    rf"(?P<name>{_ORG})\s+(?i:newsletters?|apps?|e-?paper|news alerts|alerts|digital edition|"
+    r"podcasts?|website|delivered)\b"
+)
+_LEGAL_SUFFIX = re.compile(r"(?:,?\s+(?:Ltd|Limited|Inc|Incorporated|plc|PLC|LLC|LLP|GmbH|Corp|Corporation|Co|Pty|AG|SA))+$")
+
+CAPTION_LEAD = re.compile(
+    r"^(?:photo|photograph|image|picture|pictured|caption|image caption|image source|media caption|"
+    r"file photo|file|video|watch|credit)\s*(?:[:,(]|[-—–]\s)",
+    re.I,
+)
+_CREDIT_WORDS = r"photo|photograph|pool|via|getty|images?|afp|ap|reuters|epa|efe|anadolu|credit|courtesy|handout|file|shutterstock|alamy|pa|wire|press association|supplied|x\.com"
+# A credit closing a caption: `(Name/Outlet)`, `(AP Photo/Name)`, `(Photo: Name)`, `Photograph: Name/Agency`.
 CAPTION_CREDIT = re.compile(
-    r"\((?:[^()]*\b(?:photo|pool|via|getty|afp|reuters|ap|epa|credit|image)\b[^()]*)\)\s*$",
-    re.IGNORECASE,
+    rf"\((?=[A-Z])(?P<paren>[^()]*\b(?i:{_CREDIT_WORDS})\b[^()]*|{_PERSON}\s*/\s*[A-Z][^()]*)\)$"
+    rf"|(?i:photo(?:graph)?|image|picture|credit)s?\s*(?i:by|:)\s*{_NAME}(?:\s*/\s*{_NAME})?\.?$"
 )
-CAPTION_LEAD = re.compile(r"^\s*(photo|image|picture|pictured|caption|file photo)\s*[:(]", re.IGNORECASE)
-CONTRIBUTED = re.compile(
-    r"\b(contributed to this report|reported from [A-Z]|reporting by|additional reporting|"
-    r"editing by|writing by)\b",
-    re.IGNORECASE,
+CREDIT_LINE = re.compile(
+    r"contributed (?:to )?(?:this|the) (?:report|story|article)|contributed reporting|"
+    r"additional reporting|\breporting by\b|\bediting by\b|\bwriting by\b|\bcompiled by\b|"
+    r"^\(?(?:reporting|writing|editing)\b",
+    re.I,
 )
-# "Jane Doe And John Roe, The Associated Press" / "By Jane Doe, Reuters" / "By Jane Doe"
-BYLINE = re.compile(
-    r"^\s*(?:by\s+)?(?P<names>(?:[A-Z][\w'.-]+\s+){1,3}[A-Z][\w'.-]+"
-    r"(?:\s*(?:,(?!\s*The\b)|and|And|&)\s*(?:[A-Z][\w'.-]+\s+){1,3}[A-Z][\w'.-]+)*)"
-    r"(?:\s*,\s*(?P<outlet>(?:The\s+)?[A-Z][\w&.' -]{1,40}))?\s*$"
+REPORTED_FROM = re.compile(
+    rf"^{_NAME}(?:\s*(?:,|and)\s*{_NAME})*\s+(?:reported|wrote|reports)\s+(?:from|in|this story from)\s+{_NAME}"
+    rf"(?:[,;]?\s*(?:and\s+)?{_NAME}\s+(?:reported|wrote)\s+(?:from|in)\s+{_NAME})*\.?$"
 )
-TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$|[:;]\s*$")
+BY_LINE = re.compile(
+    rf"^(?i:by|written by|story by|words by|reported by)\s*:?\s+(?P<names>{_PEOPLE}|[A-Z][A-Z'’.\- ]+[A-Z])"
+    rf"(?:\s*(?:,|\||—|–|-|·|•|\bin\b|\bfor\b)\s*(?P<rest>.{{0,80}}))?$"
+)
+CREDIT_NAMES = re.compile(rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b")
+CLOSING_CREDIT = re.compile(rf"^(?P<names>{_PEOPLE})\s*(?:,|\||—|–)\s*(?P<org>{_ORG})\.?$")
+LABEL = re.compile(r"^(?P<name>[A-Z0-9][\w&'’.\-]*(?:\s+(?:[A-Z0-9][\w&'’.\-]*|of|the|and|&)){0,4})\s*:$")
+EDITORIAL_NOTE = re.compile(
+    r"^(?:this (?:story|article|report|piece|post) (?:has been|was|is being|will be) (?:updated|corrected|amended|edited|changed)|"
+    r"(?:correction|clarification|editor'?s note)\s*[:—–-])",
+    re.I,
+)
+HEADING_MARK = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
-WIRE_NAMES = {
-    "AP": "The Associated Press",
-    "AFP": "Agence France-Presse",
-    "UPI": "United Press International",
-}
+# "KYIV, Ukraine (AP) —", "LONDON (Reuters) -", "COEUR D'ALENE, Idaho (AP) --", "PARIS, Sept 4 (AFP) -"
+_DL_DATE = r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))"
+_DL_DASH = r"\s*(?:—|–|--|-|_|:)\s+(?=[\"“‘'A-Z0-9])"
+DATELINE = re.compile(
+    r"^(?:"
+    rf"(?P<caps>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){{0,3}}(?:,\s*[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){{0,2}})?{_DL_DATE}?)"
+    r"\s*(?:\((?P<wire1>[A-Za-z][\w&.' \-]{0,30})\))?"
+    rf"|(?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,2}}(?:,\s*[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){{0,2}})?{_DL_DATE}?)?"
+    r"\s*\((?P<wire2>[A-Za-z][\w&.' \-]{0,30})\)"
+    rf"){_DL_DASH}"
+)
+WIRES = {
+    "ap": "The Associated Press", "afp": "Agence France-Presse", "upi": "United Press International",
+    "pa": "PA Media", "dpa": "dpa", "reuters": "Reuters", "ansa": "ANSA", "efe": "EFE",
+}  # fmt: skip
+_FUNCTION_END = re.compile(
+    r"\b(?:the|a|an|of|to|and|or|but|with|for|in|on|at|by|from|as|that|which|who|whose|when|where|"
+    r"said|says|say|told|is|was|are|were|be|been|has|have|had|will|would|could|should|can|than|"
+    r"if|because|while|into|about|after|before|its|their|his|her|our|this|these|those|not)$",
+    re.I,
+)
 
 
-def _is_heading_like(line: str) -> bool:
-    """A short line without sentence punctuation: a headline or subhead, not reporting."""
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def is_navigation(line: str) -> bool:
+    """Page chrome: interface words, menus, breadcrumbs, 'READ MORE: ...' promotions."""
+    if _words(line) <= 8 and not TERMINAL.search(line) and NAV_LINE.match(line):
+        return True
+    if MENU.match(line) and not TERMINAL.search(line):
+        return True
+    return bool(PROMO.match(line) and _words(line) <= 30 and not _is_quote_attributed(line))
+
+
+def _is_quote_attributed(line: str) -> bool:
+    return bool(re.search(r"[“\"].*\b(?:said|says|told|added|asked|wrote)\b|\b(?:said|says|told)\b.*[“\"]", line))
+
+
+def is_footer(line: str) -> bool:
+    """Marketing that talks to the reader: subscribe, newsletter, e-paper, app, cookies, ©."""
+    if _words(line) > 60 or not _FOOTER_WORDS.search(line) or _is_quote_attributed(line):
+        return False
+    return bool(_READER.search(line) or re.search(r"©|all rights reserved|copyright", line, re.I))
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or credit: a description ending in `(Name/Outlet)`, `(Photo: ...)`,
+    `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
+    if line.startswith(("“", '"', "‘")):
+        return False
+    if CAPTION_LEAD.match(line) and _words(line) < 60:
+        return True
+    m = CAPTION_CREDIT.search(line)
+    return bool(m) and _words(m.group("paren") or "") <= 12
+
+
+def is_hash(line: str) -> bool:
+    """Image hashes, UUIDs, bare file names and URLs left behind by scrapers."""
+    return " " not in line and bool(HASH.match(line) or IMAGE_OR_URL.match(line))
+
+
+def is_separator(line: str) -> bool:
+    return bool(SEPARATOR.match(line)) and not re.search(r"\w", line)
+
+
+def _heading_text(line: str) -> str | None:
+    m = HEADING_MARK.match(line)
+    return m.group(1) if m else None
+
+
+def is_heading_like(line: str) -> bool:
+    """A short line that is not a sentence: a headline, kicker or subhead."""
+    if _heading_text(line) is not None:
+        return True
     words = line.split()
-    return 0 < len(words) <= 16 and not TERMINAL.search(line) and not line.startswith(("“", '"'))
+    if not 0 < len(words) <= 20 or TERMINAL.search(line) or line[-1] in ",;:—–-(":
+        return False
+    if line[0] in "“\"‘'(" or line[0].islower():
+        return False
+    return not _FUNCTION_END.search(line)
+
+
+def site_from_footer(line: str) -> tuple[int, str]:
+    """(strength, name) of the site a footer names: a domain beats `© Name` beats `the Name app`."""
+    m = _SITE.search(line)
+    if m:
+        return 3, m.group(1)
+    m = _COPYRIGHT_NAME.search(line)
+    if m and not m.group("name").lower().startswith("all "):
+        return 2, _tidy_name(m.group("name"))
+    m = _FOOTER_NAME.search(line)
+    if m and _words(m.group("name")) <= 5:
+        return 1, _tidy_name(m.group("name"))
+    return 0, ""
+
+
+def _best_site(sites: list[tuple[int, str]]) -> str:
+    """The strongest site name; a shorter name that starts it wins (`Coastal Herald` over the
+    copyright holder `Coastal Herald Media`)."""
+    if not sites:
+        return ""
+    best = max(sites, key=lambda s: s[0])[1]
+    shorter = [n for _, n in sites if n != best and best.startswith(n + " ")]
+    return min(shorter, key=len) if shorter else best
+
+
+def _tidy_name(name: str) -> str:
+    """'HARBOUR GAZETTE' -> 'Harbour Gazette'; acronyms (BBC, CNN) stay as they are."""
+    name = re.sub(r"\s+", " ", name).strip(" .,:;|-—–")
+    name = _LEGAL_SUFFIX.sub("", re.sub(r"^the\s+", "", name))
+    if name.isupper() and any(len(w) > 4 for w in name.split()):
+        name = " ".join(w if len(w) <= 3 else w.capitalize() for w in name.split())
+    return name
+
+
+def wire_name(wire: str) -> str:
+    return WIRES.get(wire.strip().lower(), wire.strip())
+
+
+# -------------------------------------------------------------------------------------------
+# markup
+# -------------------------------------------------------------------------------------------
+
+_CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
+_SCRIPT = re.compile(r"<(script|style|iframe|noscript|template|svg|object)\b.*?</\1\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_MD_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # one level of nested parentheses: `(javascript:f(1))`
+_MD_IMAGE = re.compile(rf"!\[[^\]\n]*\]{_MD_TARGET}|!\[[^\]\n]*\]\[[^\]\n]*\]")
+_MD_LINK = re.compile(rf"\[([^\]\n]+)\]{_MD_TARGET}|\[([^\]\n]+)\]\[[^\]\n]*\]")
+_MD_REFDEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
+_MD_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+|^[ \t]*[-*+•][ \t]+(?=\S)", re.M)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
+
+
+def strip_markup(text: str) -> str:
+    """Markdown/HTML syntax is not reporting: keep the words, drop links' targets, images, code,
+    comments, tags and emphasis marks. `#` headings stay marked so the cleaner knows them."""
+    import html as _html
+
+    text = _CODE_FENCE.sub("", text)
+    text = _SCRIPT.sub("", text)
+    text = _COMMENT.sub("", text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _MD_REFDEF.sub("", text)
+    text = _TAG.sub("", text)
+    if _ENTITY.search(text):
+        text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
+    text = _MD_STRONG.sub(r"\2", text)
+    text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _MD_PREFIX.sub("", text)
+    # Newswire ASCII quotes (``like this'') become typographic ones.
+    text = re.sub(r"``\s?", "“", text)
+    text = re.sub(r"(?<=\S)''", "”", text)
+    text = re.sub(r"''(?=\S)", "“", text)
+    return text
+
+
+# -------------------------------------------------------------------------------------------
+# the cleaner
+# -------------------------------------------------------------------------------------------
+
+BODY, DROP, HEADING, LABEL_KIND, DATE, BYLINE, CREDIT, CLOSING = range(8)
+
+
+def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> int:
+    """The kind of one non-blank line; metadata it carries goes into `meta`/`sites`."""
+    if is_separator(line) or is_hash(line) or TABLE_ROW.match(line) or EDITORIAL_NOTE.match(line):
+        return DROP
+    if is_navigation(line):
+        return DROP
+    if is_footer(line):
+        strength, name = site_from_footer(line)
+        if name:
+            sites.append((strength, name))
+        return DROP
+    if LABEL.match(line) and _words(line) <= 5:
+        return LABEL_KIND
+    if is_caption(line):
+        return DROP
+    if CREDIT_LINE.search(line) and _words(line) <= 45 or REPORTED_FROM.match(line):
+        m = CREDIT_NAMES.match(line)
+        if m:
+            meta.setdefault("credit_byline", _tidy_people(m.group("names")))
+        return CREDIT
+    by = BY_LINE.match(line)
+    if by and _words(line) <= 16 and not TERMINAL.search(line.rstrip(".")):
+        meta.setdefault("byline", _tidy_people(by.group("names")))
+        rest = (by.group("rest") or "").strip()
+        date = parse_date(rest)
+        if date:
+            meta.setdefault("date", date)
+        elif rest and re.match(_ORG + r"$", rest) and _words(rest) <= 6:
+            meta.setdefault("credit_org", _tidy_name(rest))
+        return BYLINE
+    if _date_line(line) and _words(line) <= 14:
+        meta.setdefault("date", _date_line(line))
+        return DATE
+    if CLOSING_CREDIT.match(line) and _words(line) <= 14:
+        return CLOSING
+    if is_heading_like(line):
+        return HEADING
+    return BODY
+
+
+def _tidy_people(names: str) -> str:
+    names = re.sub(r"\s+", " ", names).strip(" ,")
+    names = re.sub(r"\s+And\s+", " and ", names)
+    if names.isupper():
+        names = names.title()
+    return names
+
+
+def _continues(prev: str, line: str) -> bool:
+    """`line` carries on the sentence `prev` started (a hard line break mid-sentence)."""
+    return bool(prev) and not TERMINAL.search(prev) and (
+        _FUNCTION_END.search(prev) is not None
+        or prev[-1] in ",;:—–-("
+        or line[:1].islower()
+        or line[:1] in "“\"‘"
+        and line[1:2].islower()
+    )
+
+
+def _is_question_subhead(lines: list[str], i: int) -> bool:
+    """`What happens next?` standing alone between paragraphs is a subhead, not reporting."""
+    line = lines[i]
+    return (
+        line.endswith("?")
+        and _words(line) <= 10
+        and line[0].isupper()
+        and not lines[i - 1]
+        and (i + 1 >= len(lines) or not lines[i + 1])
+    )
 
 
 def _norm(line: str) -> str:
@@ -70,87 +421,103 @@ def _norm(line: str) -> str:
 
 def clean_article(article: Article) -> Article:
     """Return the article with noise removed and metadata filled from the text."""
-    text = article.text
+    text = strip_markup(article.text)
     meta: dict[str, str] = {}
     m = LEADING_DATE.match(text)
     if m:
         meta["date"] = m.group(1)
         text = text[m.end() :]
-    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", ln).strip() for ln in text.split("\n")]
+    sites: list[tuple[int, str]] = []
+    kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
 
-    kept: list[str] = []  # paragraph lines, "" marks a paragraph break
+    # Lines that carry on a sentence from the line above are body, whatever they look like.
+    for i in range(len(lines)):
+        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
+            if _continues(lines[i - 1], lines[i]):
+                kinds[i] = BODY
+        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
+            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
+                kinds[i] = BODY
+
+    body_idx = [i for i, k in enumerate(kinds) if k == BODY]
+    first = body_idx[0] if body_idx else len(lines)
+    last = body_idx[-1] if body_idx else -1
+
+    kept: list[str] = []  # body lines; "" marks a paragraph break
     subheads: list[str] = []
-    seen_paragraphs: set[str] = set()
-    body_started = False
-    for i, line in enumerate(lines):
-        if not line:
-            if kept and kept[-1] != "":
+    title = ""
+    seen: set[str] = set()
+    for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if kind == -1:
+            if kept and kept[-1]:
                 kept.append("")
             continue
-        if NAV.match(line) or HEX_HASH.match(line) or SEPARATOR.match(line):
-            continue
-        label = LABEL.match(line)
-        if label and len(line) < 45:
-            meta.setdefault("outlet", label.group("outlet").strip())
-            continue
-        if FOOTER.search(line) and (len(line.split()) < 40):
-            site = SITE_NAME.search(line)
-            if site:
-                meta.setdefault("footer_outlet", site.group(1))
-            continue
-        if CAPTION_LEAD.match(line) or (CAPTION_CREDIT.search(line) and len(line.split()) > 3):
-            continue
-        if CONTRIBUTED.search(line) and len(line.split()) < 40:
-            continue
-        by = BYLINE.match(line)
-        if by and i >= len(lines) - 3 and (by.group("outlet") or line.lower().startswith("by ")):
-            meta.setdefault("byline", by.group("names"))
-            if by.group("outlet"):
-                meta.setdefault("credit_outlet", by.group("outlet").strip())
-            continue
-        if by and not body_started and line.lower().startswith("by "):
-            meta.setdefault("byline", by.group("names"))
-            continue
-        if _is_heading_like(line):
-            nxt = next((ln for ln in lines[i + 1 :] if ln), "")
-            if not body_started:
-                meta.setdefault("title", line)
+        if kind == LABEL_KIND:
+            label = LABEL.match(line).group("name")  # type: ignore[union-attr]
+            if i < first:
+                meta.setdefault("label", _tidy_name(label))
                 continue
-            if nxt and not _is_heading_like(nxt):
-                subheads.append(line)
-                if kept and kept[-1] != "":
+            kind = HEADING
+            line = label
+        if kind == CLOSING:
+            cm = CLOSING_CREDIT.match(line)
+            assert cm is not None
+            if i < first or i > last or i >= len(lines) - 3:
+                meta.setdefault("byline", _tidy_people(cm.group("names")))
+                meta.setdefault("credit_org", _tidy_name(cm.group("org")))
+                continue
+            kind = HEADING
+        if kind == HEADING:
+            heading = _heading_text(line) or line
+            if i < first:
+                if not title and _words(heading) >= 2:
+                    title = heading
+                elif not meta.get("byline") and re.fullmatch(_PERSON, heading) and title:
+                    meta["byline"] = heading
+                continue
+            if first < i < last:
+                subheads.append(heading)
+                if kept and kept[-1]:
                     kept.append("")
-                continue
-        d = DATELINE.match(line)
-        if d and len(line) > d.end() + 20:
-            if d.group("outlet"):
-                meta.setdefault("wire", d.group("outlet"))
-            meta.setdefault("dateline", line[: d.end()].strip(" —–-_"))
-            line = line[d.end() :]
+            continue
+        if kind != BODY:
+            continue
+        if first < i < last and _is_question_subhead(lines, i):
+            subheads.append(line)
+            continue
+        if i <= first + 8:
+            d = DATELINE.match(line)
+            if d and len(line) - d.end() >= 20:
+                wire = d.group("wire1") or d.group("wire2") or ""
+                if wire:
+                    meta.setdefault("wire", wire.strip())
+                meta.setdefault("dateline", line[: d.end()].strip(" —–-_:"))
+                line = line[d.end() :]
         key = _norm(line)
-        if len(key) > 60 and key in seen_paragraphs:
-            continue  # a lead paragraph the page repeats
-        seen_paragraphs.add(key)
-        body_started = True
+        if len(key) > 40 and key in seen:
+            continue  # a paragraph the page repeats (often the lead)
+        seen.add(key)
         kept.append(line)
 
-    body = "\n".join(kept).strip()
-    body = re.sub(r"\n{2,}", "\n\n", body)
+    body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
+    wire = wire_name(meta.get("wire", "")) if meta.get("wire") else ""
     outlet = (
         article.outlet
-        or meta.get("outlet")
-        or (WIRE_NAMES.get(meta.get("wire", ""), meta.get("wire", "")))
-        or meta.get("credit_outlet")
-        or meta.get("footer_outlet")
-        or ""
+        or meta.get("label")
+        or _best_site(sites)
+        or meta.get("credit_org")
+        or wire
     )
+    if article.title and _norm(title) != _norm(article.title):
+        title = article.title
     return replace(
         article,
         text=body,
-        title=article.title or meta.get("title", ""),
+        title=article.title or title,
         outlet=outlet,
         date=article.date or meta.get("date", ""),
-        byline=article.byline or meta.get("byline", ""),
+        byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
         dateline=article.dateline or meta.get("dateline", ""),
         subheads=article.subheads + tuple(subheads),
     )
@@ -163,3 +530,54 @@ def fallback_outlet(article: Article) -> Article:
     stem = article.label.rsplit("#", 1)[0]
     stem = stem.rsplit(".", 1)[0] if "." in stem and "://" not in stem else stem
     return replace(article, outlet=stem)
+
+
+# -------------------------------------------------------------------------------------------
+# language
+# -------------------------------------------------------------------------------------------
+
+_EN_FUNCTION_WORDS = frozenset(
+    "the of and to a in is was that for on with as by at it he she his her said from has have had "
+    "be been are were will would not this an they their which who but or after its also more than "
+    "we i you about into over up out new says could should there when what one two".split()
+)
+LANGUAGE_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech",
+    "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "es": "Spanish", "et": "Estonian",
+    "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "gl": "Galician",
+    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
+    "is": "Icelandic", "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian",
+    "lv": "Latvian", "mk": "Macedonian", "ms": "Malay", "mt": "Maltese", "nb": "Norwegian",
+    "nl": "Dutch", "nn": "Norwegian", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian",
+    "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "th": "Thai", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def language_problem(text: str) -> str | None:
+    """A reason to skip the text if it is clearly not English, else None.
+
+    English prose is full of function words (the, of, and, to ... about 40% of news text); only
+    texts long enough to judge and nearly free of them are run through py3langid, so a short or
+    unusual English text is never rejected.
+    """
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 12:
+        return None
+    sample = words[:400]
+    ratio = sum(w in _EN_FUNCTION_WORDS for w in sample) / len(sample)
+    if ratio >= 0.12:
+        return None
+    lang, prob = _language_identifier().classify(text[:5000])
+    if lang == "en" or prob < 0.9:
+        return None
+    name = LANGUAGE_NAMES.get(lang, lang)
+    return f"language looks like {name} ({lang}), only English is supported"

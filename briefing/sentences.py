@@ -1,8 +1,14 @@
 """Split: cut cleaned article text into sentences with nltk's Punkt, fully offline.
 
-We never call `nltk.download`. A project-owned abbreviation list makes the untrained Punkt
-tokenizer good on news; when the real `punkt_tab` English model happens to be installed we
-use its parameters and add our abbreviations to them.
+We never call `nltk.download`. Punkt's parameters are built here: a project-owned abbreviation
+list (titles, months, states, `U.S.`), and common English function words marked as words that are
+seen in lower case, so Punkt's orthographic heuristic breaks after an abbreviation followed by
+`The`/`He`/`But`... but not after `Mr.` followed by a name. When the real `punkt_tab` English model
+happens to be installed, its parameters are used and ours are added to them.
+
+Scraped text needs a little repair before Punkt: sentences glued together without a space
+(`guarantees”.Zelensky’s`, `Zelensky.”I think`), lines broken mid-sentence, and quotations cut off
+from their attribution (`“Is it over?” he asked.`).
 """
 
 from __future__ import annotations
@@ -15,37 +21,69 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from briefing.models import Article, Sentence
 
 ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "sgt", "cmdr", "adm", "rev", "st", "jr", "sr", "sens", "reps", "govs", "u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "n.y", "l.a", "a.m", "p.m", "no", "nos", "vol", "fig", "inc", "corp", "co", "ltd", "plc", "llc", "bros", "dept", "est", "approx", "vs", "etc", "al", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "mt", "ft", "pt"]
+    """
+    mr mrs ms mx dr prof sen sens rep reps gov govs gen lt col maj capt cpl sgt cmdr adm brig
+    rev fr msgr hon pres supt insp det atty jr sr esq st ste mt ft pt
+    u.s u.s.a u.k u.n e.u d.c n.y l.a n.j u.a.e p.r.c
+    a.m p.m no nos vol vols fig figs pp ch art sec para ed eds
+    inc corp co ltd plc llc bros dept est approx vs etc al e.g i.e cf viz ca
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    mon tue tues wed thu thur thurs fri sat sun
+    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo
+    mont neb nev okla ore pa penn tenn tex va vt wash wis wyo
+    ave blvd rd hwy
+    """.split()
 )
-QUOTES_CLOSE = "”’\"'"
-# "word.Next" or "word.”Next": a missing space after a full stop, common in scraped pages.
-MISSING_SPACE = re.compile(r"(?<=[a-z\d%)][.!?])(?=[“\"]?[A-Z][a-z])|(?<=[a-z][.!?][”\"])(?=[A-Z“])")
-TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+# Words that start sentences and are otherwise written in lower case: after an abbreviation
+# (`... in the U.S. The ...`) they mark a sentence break.
+SENTENCE_STARTERS = frozenset(
+    """
+    the a an he she it they we i you his her its their this that these those there here
+    but and or so yet however meanwhile still also then now later earlier when while after
+    before if in on at as for from with by to of since despite although though because
+    what who why how where some many most several all both each one two no not
+    """.split()
+)
+
+# Glued sentences: "word.Next", "word”.Next", "word.”Next" (a full stop, then no space).
+_GLUED = re.compile(r"(?<=[a-z\d%)\]”\"’])([.!?]+)([”\"’]?)(?=[“\"]?(?:[A-Z][a-z]|[AI]\s))")
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_LINE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+MAX_QUOTE_MERGE_WORDS = 80
 
 
 @lru_cache(maxsize=1)
 def tokenizer() -> PunktSentenceTokenizer:
+    """The Punkt tokenizer, built once per process."""
     params: PunktParameters | None = None
-    try:  # the real model, only if it is already on this machine
+    try:  # the real model, only if it is already on this machine (never downloaded)
         from nltk.tokenize.punkt import PunktTokenizer
 
         params = PunktTokenizer("english")._params
-    except Exception:  # noqa: BLE001 - any failure means "not installed"
+    except Exception:
         params = None
     if params is None:
         params = PunktParameters()
+        from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_MID_LC
+
+        for word in SENTENCE_STARTERS:
+            params.ortho_context[word] |= _ORTHO_BEG_UC | _ORTHO_MID_LC
+        params.sent_starters.update(SENTENCE_STARTERS)
     params.abbrev_types.update(ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
 
 
 def _paragraphs(text: str) -> list[str]:
-    """Paragraphs, with lines broken mid-sentence joined back together."""
+    """Paragraphs (blank-line blocks, or lines ending a sentence), with lines broken
+    mid-sentence joined back together."""
     paras: list[str] = []
     for block in re.split(r"\n\s*\n", text):
-        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
         current = ""
-        for line in lines:
-            if current and not TERMINAL.search(current):
+        for line in block.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if current and (not _LINE_END.search(current) or line[0].islower()):
                 current = f"{current} {line}"  # a sentence broken by a line break
             else:
                 if current:
@@ -56,28 +94,76 @@ def _paragraphs(text: str) -> list[str]:
     return paras
 
 
+def _quote_open(text: str) -> bool:
+    """Whether a double quotation is left open at the end of `text`."""
+    is_open = False
+    for ch in text:
+        if ch == "“":
+            is_open = True
+        elif ch == "”":
+            is_open = False
+        elif ch == '"':
+            is_open = not is_open
+    return is_open
+
+
+def _unglue(para: str) -> str:
+    """Put back the space a scraper dropped after a sentence end. A quote mark glued to the next
+    sentence closes the quotation if one is open, else opens the next one (`.”I think` is a
+    mistyped opening quote)."""
+    if not _GLUED.search(para):
+        return para
+    out: list[str] = []
+    pos = 0
+    for m in _GLUED.finditer(para):
+        out.append(para[pos : m.start()])
+        stops, quote = m.group(1), m.group(2)
+        if quote and not _quote_open("".join(out)):
+            out.append(f"{stops} {'“' if quote == '”' else quote}")
+        else:
+            out.append(f"{stops}{quote} ")
+        pos = m.end()
+    out.append(para[pos:])
+    return "".join(out)
+
+
+def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Keep a quotation with its attribution: `“Is it over?” he asked.` is one sentence, and a
+    quotation spanning sentences is kept whole when it is short and ends in its attribution."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(items):
+        p, sent = items[i]
+        if _quote_open(sent):
+            joined, j = sent, i
+            while j + 1 < len(items) and items[j + 1][0] == p and j - i < 3:
+                j += 1
+                joined = f"{joined} {items[j][1]}"
+                if not _quote_open(joined):
+                    break
+            if j > i and not _quote_open(joined) and len(joined.split()) <= MAX_QUOTE_MERGE_WORDS:
+                out.append((p, joined))
+                i = j + 1
+                continue
+        if out and out[-1][0] == p and sent[:1].islower() and len(sent.split()) <= 8:
+            out[-1] = (p, f"{out[-1][1]} {sent}")  # `he said.` after a quoted question
+        else:
+            out.append((p, sent))
+        i += 1
+    return out
+
+
 def split_text(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs for a cleaned text."""
     out: list[tuple[int, str]] = []
     tok = tokenizer()
     for p, para in enumerate(_paragraphs(text)):
-        para = re.sub(r"[ \t\u00a0]+", " ", MISSING_SPACE.sub(" ", para))
+        para = _unglue(_SPACES.sub(" ", para))
         for sent in tok.tokenize(para):
             sent = sent.strip()
             if sent:
                 out.append((p, sent))
-    return _merge_quote_tails(out)
-
-
-def _merge_quote_tails(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Keep a quotation with its attribution: `"...!" he said.` is one sentence."""
-    out: list[tuple[int, str]] = []
-    for p, sent in items:
-        if out and out[-1][0] == p and re.match(r"^[a-z]", sent) and len(sent.split()) <= 6:
-            out[-1] = (p, f"{out[-1][1]} {sent}")
-        else:
-            out.append((p, sent))
-    return out
+    return _merge(out)
 
 
 def split_article(article: Article) -> list[Sentence]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+# BRIEFING_SHARED_DATA points elsewhere (e.g. from a git worktree one level deeper).
+SHARED = Path(os.environ.get("BRIEFING_SHARED_DATA") or ROOT.parent / "shared" / "data")
 EXAMPLES = ROOT / "examples" / "articles"
 
 

@@ -1,0 +1,43 @@
+"""Build benchmark inputs from ../shared/data/dev (never copied into the repository)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "dev"
+SETS = ("duc2003_task2.jsonl", "multiling2011_en.jsonl", "duc2007_main_partial.jsonl")
+
+
+def dev_documents() -> list[dict]:
+    """Every document of every dev cluster, in a fixed order."""
+    if not DEV.exists():
+        raise SystemExit(f"{DEV} is absent: the benchmarks need the shared dev data")
+    docs: list[dict] = []
+    for name in SETS:
+        for line in (DEV / name).read_text(encoding="utf-8").splitlines():
+            cluster = json.loads(line)
+            for doc in cluster["documents"]:
+                docs.append({**doc, "cluster": cluster["id"]})
+    return docs
+
+
+def write_articles(folder: Path, n: int) -> int:
+    """Write n articles as .txt files (replicated with changed ids beyond the dev total).
+
+    Returns the number of characters written."""
+    docs = dev_documents()
+    folder.mkdir(parents=True, exist_ok=True)
+    chars = 0
+    for i in range(n):
+        doc = docs[i % len(docs)]
+        copy = i // len(docs)
+        text = doc["text"]
+        if copy:
+            # a changed id: a distinct article, not a byte-identical duplicate
+            text = f"{text}\n\nReplica {copy} of this report, filed as item {i}."
+        title = doc.get("title") or ""
+        body = f"{title}\n\n{text}\n" if title else f"{text}\n"
+        (folder / f"{i:05d}-{doc['cluster']}.txt").write_text(body, encoding="utf-8")
+        chars += len(body)
+    return chars

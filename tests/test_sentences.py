@@ -1,0 +1,138 @@
+"""Split: Punkt offline with our abbreviations, plus the repairs scraped text needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.ingest import ingest
+from briefing.models import Article
+from briefing.pipeline import prepare_articles
+from briefing.sentences import split_article, split_text, tokenizer
+
+
+def _sents(text: str) -> list[str]:
+    return [s for _, s in split_text(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. President met Mr. Smith and Dr. Jones in Washington, D.C. on Tuesday.",
+        "Talks resume on Sept. 4 at 9 a.m. in the capital.",
+        "Prices rose 3.5 per cent, or $1.3bn, according to Gov. Ella Marsh.",
+        "The novel by J. K. Rowling sold 1.2 million copies in its first week.",
+        "Sen. Tom Ellery of Calif. and Rep. Jo Lin of N.Y. voted against it.",
+        "The firm, Calder Sea Links Inc. of Port Calder, said No. 3 ferry was idle.",
+        "He moved from St. Louis to Ft. Worth in Jan. 2020 with his family.",
+    ],
+)
+def test_abbreviations_initials_and_decimals_do_not_split(text: str) -> None:
+    assert _sents(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The team moved to the U.S. The decision was final.",
+         ["The team moved to the U.S.", "The decision was final."]),
+        ("Crews walked out in 2029. Russia objected.", ["Crews walked out in 2029.", "Russia objected."]),
+        ("It ended at 5 p.m. He went home.", ["It ended at 5 p.m.", "He went home."]),
+    ],
+)
+def test_abbreviation_at_sentence_end_still_splits(text: str, expected: list[str]) -> None:
+    assert _sents(text) == expected
+
+
+def test_missing_space_after_sentence_end_is_repaired() -> None:
+    assert _sents("provide “strong security guarantees”.Zelensky’s top officials held talks.") == [
+        "provide “strong security guarantees”.",
+        "Zelensky’s top officials held talks.",
+    ]
+    # a mistyped closing quote opening the next sentence becomes an opening quote
+    assert _sents("a good relationship with both leaders.”I think we’re going to get it straightened out,” he said.") == [
+        "a good relationship with both leaders.",
+        "“I think we’re going to get it straightened out,” he said.",
+    ]
+    assert _sents("The ferry was cancelled.The union said so.") == [
+        "The ferry was cancelled.", "The union said so."
+    ]
+    # a closing quote that does close a quotation stays with it
+    assert _sents("She said “it is over.”The crowd left.") == ["She said “it is over.”", "The crowd left."]
+
+
+def test_domains_and_names_are_not_unglued() -> None:
+    text = "Read it at DonegalLive.ie or calder.example today, a spokesman said."
+    assert _sents(text) == [text]
+    # a glued abbreviation gets its space back but is not a sentence end
+    assert _sents("The bishop of St.John’s said so.") == ["The bishop of St. John’s said so."]
+
+
+def test_line_broken_sentence_is_joined() -> None:
+    assert _sents("Union organiser Carla Fenwick said members had not taken the decision\nlightly.") == [
+        "Union organiser Carla Fenwick said members had not taken the decision lightly."
+    ]
+    assert _sents("Mr Rutte said that\n“we have to make sure that we act.”") == [
+        "Mr Rutte said that “we have to make sure that we act.”"
+    ]
+    # lines that end sentences stay separate paragraphs
+    assert split_text("First line ends here.\nSecond line starts anew.") == [
+        (0, "First line ends here."), (1, "Second line starts anew.")
+    ]
+
+
+def test_quotation_stays_with_attribution() -> None:
+    assert _sents("“Is it over?” he asked. The crowd cheered.") == [
+        "“Is it over?” he asked.", "The crowd cheered."
+    ]
+    assert _sents("“Why are we interested in this? It's a sovereign country,” he said in Prague.") == [
+        "“Why are we interested in this? It's a sovereign country,” he said in Prague."
+    ]
+    assert _sents("Rutte said: “Why are we here? It’s a sovereign country. It’s not for them to decide.”") == [
+        "Rutte said: “Why are we here? It’s a sovereign country. It’s not for them to decide.”"
+    ]
+    # an unclosed quote is not glued to everything after it
+    many = " ".join(["“This never closes."] + [f"Sentence {i} is here." for i in range(10)])
+    assert len(_sents(many)) == 11
+
+
+def test_paragraph_numbers_and_sentence_ids() -> None:
+    art = Article(id="abc", source="x.txt", text="One. Two.\n\nThree.")
+    sents = split_article(art)
+    assert [(s.id, s.index, s.paragraph, s.text) for s in sents] == [
+        ("abc:0", 0, 0, "One."), ("abc:1", 1, 0, "Two."), ("abc:2", 2, 1, "Three.")
+    ]
+
+
+def test_tokenizer_is_cached_and_offline() -> None:
+    import nltk
+
+    calls: list[object] = []
+    original = nltk.download
+    nltk.download = lambda *a, **k: calls.append(a)  # type: ignore[assignment]
+    try:
+        assert tokenizer() is tokenizer()
+        split_text("One sentence. Another one.")
+    finally:
+        nltk.download = original
+    assert calls == []
+
+
+def test_every_sentence_comes_from_the_text(seeds_dir: Path) -> None:
+    articles, _ = prepare_articles(ingest([seeds_dir]).articles)
+    for art in articles:
+        flat = " ".join(art.text.split())
+        for sent in split_article(art):
+            words = sent.text.replace("“", "").replace("”", "").split()
+            assert words[0].strip("“”\"") in flat
+            assert not sent.text.endswith((" Mr.", " U.S", " Sept."))
+
+
+def test_seed_sentences(seeds_dir: Path) -> None:
+    articles, _ = prepare_articles(ingest([seeds_dir]).articles)
+    texts = {Path(a.source).name[:3]: [s.text for s in split_article(a)] for a in articles}
+    assert "Zelensky’s top officials held talks in Paris with US special envoy Steve Witkoff on Thursday." in texts["001"]
+    assert "“I think we’re going to get it all straightened out,” he said." in texts["001"]
+    assert any(s.startswith("Macron said he, fellow European leaders and Ukrainian President") and "U.S. President Donald Trump" in s for s in texts["003"])
+    assert any("Mr Rutte said that “we have to make sure" in s for s in texts["002"])
