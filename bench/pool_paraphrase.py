@@ -19,22 +19,23 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 from briefing import similarity
 from briefing.normalize import signature
 from briefing.pool import _idf
 
+ROOT = Path(__file__).resolve().parent.parent
+
 # ../shared/data beside the repository (the nearest such folder above it)
-SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 DEFAULT_TSV = SHARED / "dev" / "msr_paraphrase_train.tsv"
 
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
 import time
 import tracemalloc
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from briefing.models import Article
 from briefing.pipeline import prepare_articles
 from briefing.pool import build_pool
 from briefing.sentences import split_article
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SHARED = next(
     (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
