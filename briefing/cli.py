@@ -191,6 +191,86 @@ def pool(
 # ---------------------------------------------------------------------------------------------
 
 
+@app.command("eval", epilog=EXIT_CODES)
+def eval_(
+    dataset: Annotated[
+        Path, typer.Argument(help="Clusters, one JSON a line: {id, documents, references[, topic]}.")
+    ],
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method", "-m", help="Method to score; repeat for a side-by-side table (default: default)."
+        ),
+    ] = None,
+    words: Annotated[int, typer.Option(min=1, help="Summary length in words (summaries are cut to it).")] = 100,
+    dump: Annotated[
+        Path | None, typer.Option(help='Write every summary as {"id", "method", "summary"} JSON lines.')
+    ] = None,
+    systems: Annotated[
+        Path | None,
+        typer.Option(help='Also score submitted summaries: {"id", "systems": {name: text}} JSON lines.'),
+    ] = None,
+    query_from_topic: Annotated[
+        bool, typer.Option(help="Use each cluster's topic (title + narrative) as the ranking query.")
+    ] = False,
+) -> None:
+    """Score summaries of evaluation clusters: ROUGE-1/2 recall (stemmed) per method."""
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from briefing.evaluate import evaluate, load_clusters, load_systems
+
+    methods = list(dict.fromkeys(method or ["default"]))
+    for name in methods:
+        _method_ok(name)
+    err = Console(stderr=True)
+    try:
+        clusters = load_clusters(dataset)
+        given = load_systems(systems) if systems else None
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"{dataset.name}", total=len(clusters))
+            report = evaluate(
+                clusters,
+                methods,
+                words,
+                use_topic=query_from_topic,
+                systems=given,
+                progress=lambda _c: bar.advance(task),
+            )
+        if dump is not None:
+            from briefing.output import write_atomic
+
+            lines = (
+                json.dumps({"id": s.id, "method": s.method, "summary": s.summary}, ensure_ascii=False)
+                for s in report.summaries
+            )
+            write_atomic(dump, "".join(f"{line}\n" for line in lines), overwrite=True)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    query = ", topic as query" if query_from_topic else ""
+    out = Console(width=100)
+    out.print(f"{dataset.name}: ROUGE recall (stemmed), {words} words, {len(clusters)} clusters{query}")
+    table = Table()
+    table.add_column("method")
+    table.add_column("ROUGE-1", justify="right")
+    table.add_column("ROUGE-2", justify="right")
+    table.add_column("clusters", justify="right")
+    for score in report.scores:
+        table.add_row(score.method, f"{score.rouge1:.4f}", f"{score.rouge2:.4f}", str(score.clusters))
+    out.print(table)
+
+
+
 # ---------------------------------------------------------------------------------------------
 # mail commands (issue 6): `briefing send`, `briefing outbox`
 # ---------------------------------------------------------------------------------------------
