@@ -146,6 +146,46 @@ def build(
 # ---------------------------------------------------------------------------------------------
 
 
+@app.command(epilog=EXIT_CODES)
+def pool(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole pool as JSON.")] = False,
+) -> None:
+    """Show the deduplicated sentence pool: each fact once, with every article that carries it."""
+    import json
+
+    from briefing.pipeline import read_pool
+    from briefing.pool import pool_to_dict
+
+    try:
+        result, skipped = read_pool(paths)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    for skip in skipped:
+        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+    data = pool_to_dict(result)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    arts = Table(title="Articles", show_lines=False)
+    for col in ("id", "file", "outlet", "date", "family"):
+        arts.add_column(col)
+    for a in data["articles"]:
+        arts.add_row(a["id"], a["file"], a["outlet"], a["date"], a["family"])
+    console.print(arts)
+    facts = Table(title=f"Facts ({len(data['facts'])})", show_lines=True)
+    for col in ("id", "text", "articles", "origins", "related"):
+        facts.add_column(col, overflow="fold")
+    for f in data["facts"]:
+        facts.add_row(f["id"], f["text"], str(len(f["articles"])), str(len(f["origins"])), " ".join(f["related"]))
+    console.print(facts)
+    typer.echo(f"{len(data['articles'])} articles read, {len(skipped)} skipped", err=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # evaluation commands (issue 4): `briefing eval`
 # ---------------------------------------------------------------------------------------------
