@@ -88,8 +88,10 @@ class Item:
     fact_id: str
     text: str
     citations: tuple[int, ...]  # numbers in the source list
-    origins: int  # independent origins carrying the fact
+    origins: int  # independent origins carrying the fact (a wire story and its reprints are one)
     score: float = 0.0
+    outlets: int = 0  # articles carrying it, copies included
+    disputed: bool = False  # another outlet gives a different figure, date or speaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,37 @@ class Section:
     title: str
     items: tuple[Item, ...]
     query: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation, merged across the articles that carry it."""
+
+    text: str  # the words inside the quotation marks
+    speaker: str  # as the articles name the speaker
+    citations: tuple[int, ...]
+    origins: int
+    fact_ids: tuple[str, ...] = ()  # facts whose sentences hold the quotation
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One outlet's version of a disputed figure, date or attribution."""
+
+    value: str  # the figure, date or speaker as written
+    text: str  # the words around it, as written
+    citations: tuple[int, ...]
+    fact_ids: tuple[str, ...] = ()  # the facts giving this version
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Outlets giving different figures, dates or speakers for the same thing."""
+
+    kind: str  # "figure", "date" or "attribution"
+    subject: str  # what the versions are about, in a few words
+    versions: tuple[Version, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +153,9 @@ class Briefing:
     origins: int = 0
     skipped: tuple[Skip, ...] = ()
     method: str = "default"
+    prompt: str = "default"
+    dates: tuple[str, ...] = ()  # first and last article date when known
+    outlets: tuple[str, ...] = ()  # outlets of the articles, in source order, once each
+    quotes: tuple[Quote, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    headline_citations: tuple[int, ...] = ()

@@ -61,6 +61,7 @@ class Entry:
     last_attempt: str = ""
     permanent: bool = False  # the last failure will not go away by waiting
     created: str = ""
+    broken: bool = False  # its record is missing or unreadable: listed, never sent
 
     @property
     def sidecar(self) -> Path:
@@ -115,17 +116,26 @@ class Outbox:
     # -- reading -------------------------------------------------------------------------
 
     def _load(self, eml: Path) -> Entry:
+        sidecar = eml.with_suffix(".json")
         try:
-            data = json.loads(eml.with_suffix(".json").read_text(encoding="utf-8"))
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
         except (OSError, ValueError) as exc:
-            raise OutputError(f"{eml.with_suffix('.json')}: unreadable outbox record ({exc})") from None
+            # Still listed (nothing is lost), but never sent: without its record the envelope,
+            # Bcc included, is unknown.
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return Entry(key=eml.stem, eml=eml, message_id="", subject="", sender="",
+                         recipients=(), last_error=f"record {sidecar.name} unreadable ({why})",
+                         permanent=True, broken=True)
         return Entry(
-            key=eml.stem, eml=eml, message_id=data.get("message_id", ""),
-            subject=data.get("subject", ""), sender=data.get("sender", ""),
+            key=eml.stem, eml=eml, message_id=str(data.get("message_id", "")),
+            subject=str(data.get("subject", "")), sender=str(data.get("sender", "")),
             recipients=tuple(data.get("recipients", ())),
             delivered=tuple(data.get("delivered", ())), attempts=int(data.get("attempts", 0)),
-            last_error=data.get("last_error", ""), last_attempt=data.get("last_attempt", ""),
-            permanent=bool(data.get("permanent", False)), created=data.get("created", ""),
+            last_error=str(data.get("last_error", "")),
+            last_attempt=str(data.get("last_attempt", "")),
+            permanent=bool(data.get("permanent", False)), created=str(data.get("created", "")),
         )
 
     def entries(self) -> list[Entry]:
@@ -148,9 +158,10 @@ class Outbox:
         write_atomic(entry.sidecar, entry.to_json(), overwrite=True)
         return entry
 
-    def enqueue(self, composed: Composed) -> Entry:
-        """Put a message in the outbox (the record first, then the message, both atomic);
-        a message already waiting under the same key is kept as it is."""
+    def _enqueue(self, composed: Composed) -> Entry:
+        """Put a message in the outbox: the record first, then the message, both atomic (an
+        interruption between leaves only a record, which is ignored and later overwritten).
+        A message already waiting under the same key is kept as it is."""
         eml = self.folder / f"{composed.key}.eml"
         if eml.exists():
             return self._load(eml)
@@ -163,10 +174,12 @@ class Outbox:
         return entry
 
     def _mark_sent(self, entry: Entry) -> Path:
-        self.sent_dir.mkdir(parents=True, exist_ok=True)
+        """Move a delivered message to sent/: its record there first, then the message (the
+        move that makes it count as sent), then the old record goes."""
         target = self.sent_dir / entry.eml.name
-        os.replace(entry.eml, target)  # the message first: from here on it counts as sent
-        os.replace(entry.sidecar, target.with_suffix(".json"))
+        write_atomic(target.with_suffix(".json"), entry.to_json(), overwrite=True)
+        os.replace(entry.eml, target)
+        entry.sidecar.unlink(missing_ok=True)
         return target
 
     @contextlib.contextmanager
@@ -184,55 +197,74 @@ class Outbox:
 
     # -- sending -------------------------------------------------------------------------
 
+    def send(self, composed: Composed, settings: MailSettings, sleep: Sleep = time.sleep) -> SendResult:
+        """Queue a message and deliver it, unless the same message was sent before."""
+        with self._locked():
+            if self.is_sent(composed.key):
+                (self.folder / f"{composed.key}.json").unlink(missing_ok=True)
+                path = self.sent_dir / f"{composed.key}.eml"
+                return SendResult("already-sent", composed.message_id, path, composed.subject)
+            self._enqueue(composed)
+            return self._deliver(composed.key, settings, sleep)
+
     def deliver(self, key: str, settings: MailSettings, sleep: Sleep = time.sleep) -> SendResult:
         """Try to send one waiting message, retrying temporary failures with backoff."""
         with self._locked():
-            eml = self.folder / f"{key}.eml"
-            if not eml.exists():  # another run delivered it meanwhile
-                if self.is_sent(key):
-                    entry = self._load(self.sent_dir / f"{key}.eml")
-                    return SendResult("already-sent", entry.message_id, entry.eml, entry.subject)
-                raise OutputError(f"{eml}: no such message in the outbox")
-            entry = self._load(eml)
-            if not entry.recipients:  # every recipient served before an interruption
+            return self._deliver(key, settings, sleep)
+
+    def _deliver(self, key: str, settings: MailSettings, sleep: Sleep) -> SendResult:
+        eml = self.folder / f"{key}.eml"
+        if not eml.exists():  # another run delivered it meanwhile
+            if self.is_sent(key):
+                entry = self._load(self.sent_dir / f"{key}.eml")
+                return SendResult("already-sent", entry.message_id, entry.eml, entry.subject)
+            raise OutputError(f"{eml}: no such message in the outbox")
+        entry = self._load(eml)
+        if entry.broken:
+            return SendResult("failed", "", eml, "", 0, entry.last_error)
+        if not entry.recipients:  # every recipient was served before an interruption
+            path = self._mark_sent(entry)
+            return SendResult("sent", entry.message_id, path, entry.subject, entry.attempts)
+        data = eml.read_bytes()
+        delay = settings.backoff
+        for attempt in range(settings.retries + 1):
+            if attempt:
+                log.info("retrying %s in %.2fs", key, delay)
+                sleep(delay)
+                delay *= 2
+            entry = self._attempt(entry, data, settings)
+            if not entry.last_error:
                 path = self._mark_sent(entry)
                 return SendResult("sent", entry.message_id, path, entry.subject, entry.attempts)
-            data = eml.read_bytes()
-            delay = settings.backoff
-            for attempt in range(settings.retries + 1):
-                if attempt:
-                    log.info("retrying %s in %.2fs", key, delay)
-                    sleep(delay)
-                    delay *= 2
-                error, temporary = "", True
-                try:
-                    refusals = deliver_once(data, entry.sender, entry.recipients, settings)
-                except SendFailure as exc:
-                    error, temporary = str(exc), exc.temporary
-                    refusals = None
-                else:
-                    refused = {r.recipient for r in refusals}
-                    accepted = tuple(r for r in entry.recipients if r not in refused)
-                    entry = replace(entry, recipients=tuple(r for r in entry.recipients
-                                                             if r in refused),
-                                     delivered=(*entry.delivered, *accepted))
-                    if refusals:
-                        error = "refused " + "; ".join(f"{r.recipient}: {r.code} {r.reason}"
-                                                       for r in refusals)
-                        temporary = any(r.temporary for r in refusals)
-                entry = replace(entry, attempts=entry.attempts + 1, last_attempt=_now(),
-                                 last_error=error, permanent=bool(error) and not temporary)
-                self._save(entry)
-                if not error:
-                    path = self._mark_sent(entry)
-                    return SendResult("sent", entry.message_id, path, entry.subject,
-                                      entry.attempts)
-                log.info("%s not sent: %s", key, error)
-                if not temporary:
-                    break
-            status = "failed" if entry.permanent else "waiting"
-            return SendResult(status, entry.message_id, entry.eml, entry.subject, entry.attempts,
-                              entry.last_error)
+            log.info("%s not sent: %s", key, entry.last_error)
+            if entry.permanent:
+                break
+        status = "failed" if entry.permanent else "waiting"
+        return SendResult(status, entry.message_id, entry.eml, entry.subject, entry.attempts,
+                          entry.last_error)
+
+    def _attempt(self, entry: Entry, data: bytes, settings: MailSettings) -> Entry:
+        """One SMTP transaction for the recipients still waiting; the record is saved after it
+        so that a recipient once accepted is never sent to again."""
+        error, temporary = "", True
+        try:
+            refusals = deliver_once(data, entry.sender, entry.recipients, settings)
+        except SendFailure as exc:
+            error, temporary = str(exc), exc.temporary
+        else:
+            refused = {r.recipient for r in refusals}
+            entry = replace(
+                entry,
+                recipients=tuple(r for r in entry.recipients if r in refused),
+                delivered=(*entry.delivered, *(r for r in entry.recipients if r not in refused)),
+            )
+            if refusals:
+                error = "refused " + "; ".join(f"{r.recipient}: {r.code} {r.reason}"
+                                               for r in refusals)
+                temporary = any(r.temporary for r in refusals)
+        entry = replace(entry, attempts=entry.attempts + 1, last_attempt=_now(), last_error=error,
+                        permanent=bool(error) and not temporary)
+        return self._save(entry)
 
     def retry_all(self, settings: MailSettings, sleep: Sleep = time.sleep) -> list[SendResult]:
         return [self.deliver(entry.key, settings, sleep) for entry in self.entries()]
@@ -255,12 +287,7 @@ def queue_and_send(
     was sent before. Never raises for a failed delivery: look at the result (or `.check()`)."""
     settings.check_sendable()
     composed = compose(markdown_text, settings, prompt=prompt, now=now)
-    box = outbox_for(settings, outbox_dir)
-    if box.is_sent(composed.key):
-        path = box.sent_dir / f"{composed.key}.eml"
-        return SendResult("already-sent", composed.message_id, path, composed.subject)
-    box.enqueue(composed)
-    return box.deliver(composed.key, settings, sleep)
+    return outbox_for(settings, outbox_dir).send(composed, settings, sleep)
 
 
 def write_dry_run(

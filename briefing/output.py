@@ -51,3 +51,27 @@ def write_atomic(path: Path, text: str, overwrite: bool = False) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def briefing_path(out: str | Path, date: str, headline: str, ext: str) -> tuple[Path, bool]:
+    """Where a briefing goes: (path, chosen_by_user). `out` is a folder (the file is named
+    `<date>-<slug>.<ext>` in it, never over an earlier one) or a file path."""
+    target = Path(out)
+    if target.is_dir() or not target.suffix:
+        return unique_path(target, f"{date}-{slugify(headline)}", ext), False
+    return target, True
+
+
+def save_briefing(text: str, out: str | Path, date: str, headline: str, ext: str) -> Path:
+    """Write a rendered briefing atomically; an existing file is never overwritten."""
+    path, _ = briefing_path(out, date, headline, ext)
+    while True:
+        try:
+            return write_atomic(path, text)
+        except OutputError:
+            # the chosen name was taken meanwhile (another run): take the next free one,
+            # unless the user named the file
+            again, chosen = briefing_path(out, date, headline, ext)
+            if chosen or again == path:
+                raise
+            path = again

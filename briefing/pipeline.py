@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from briefing.clean import clean_article, fallback_outlet, language_problem
+from briefing.compose import headline_of, independent, near_repeats, originals_of, stems
+from briefing.disagree import find_disagreements
 from briefing.errors import NoArticlesError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest
-from briefing.models import Article, Briefing, Item, Pool, Section, Skip, Source
+from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Skip, Source
 from briefing.pool import build_pool
 from briefing.prompts import Prompt, load_prompt
+from briefing.quotes import find_attributions, group_quotes, pick_quotes
 from briefing.rank import RankWeights, score_facts
 from briefing.select import Budget, select_facts
 from briefing.sentences import split_article
@@ -56,6 +61,17 @@ def pool_articles(articles: Sequence[Article]) -> Pool:
     return build_pool(articles, sentences)
 
 
+def read_pool(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Pool, list[Skip]]:
+    """Ingest, clean, split and pool the inputs (the `briefing pool` command)."""
+    result = ingest(paths, max_bytes)
+    articles, skipped = prepare_articles(result.articles)
+    skipped = list(result.skipped) + skipped
+    if not articles:
+        reasons = "; ".join(f"{Path(s.source).name}: {s.reason}" for s in skipped[:5])
+        raise NoArticlesError(f"no readable article in the input ({reasons or 'no files found'})")
+    return pool_articles(articles), skipped
+
+
 def _budget_for(prompt: Prompt, settings: Settings) -> tuple[int | None, int | None]:
     if settings.sentences or settings.words:
         return settings.sentences, settings.words
@@ -75,46 +91,126 @@ def _split_budget(total: int | None, specs: Sequence[int | None]) -> list[int | 
     return shares
 
 
+def _fill_section(
+    pool: Pool,
+    scores: np.ndarray,
+    budget: Budget,
+    used: list[int],
+    similar: dict[int, list[int]],
+    off_topic: set[str],
+) -> list[int]:
+    """Select a section's facts, never one shown above nor a near-repeat of one; `used` grows."""
+    chosen: list[int] = []
+    words = 0
+    for _ in range(8):  # each round drops repeats select_facts cannot know about
+        banned = {pool.facts[i].id for i in used} | off_topic
+        banned |= {pool.facts[j].id for i in used for j in similar.get(i, ())}
+        left = Budget(
+            sentences=None if budget.sentences is None else budget.sentences - len(chosen),
+            words=None if budget.words is None else budget.words - words,
+        )
+        if (left.sentences is not None and left.sentences <= 0) or (
+            left.words is not None and left.words <= 0
+        ):
+            break
+        picked = select_facts(pool, scores, left, exclude=banned)
+        if not picked:
+            break
+        for i in picked:
+            if pool.facts[i].id in banned:
+                continue
+            chosen.append(i)
+            used.append(i)
+            words += len(pool.facts[i].text.split())
+            banned |= {pool.facts[j].id for j in similar.get(i, ())}
+        if len(chosen) and all(i in chosen for i in picked):
+            break
+    return chosen
+
+
 def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Sequence[Skip] = ()) -> Briefing:
-    """Rank and select facts into the prompt's sections; number the sources."""
+    """Rank and select facts into the prompt's sections; add quotes, disputes, sources."""
     total_s, total_w = _budget_for(prompt, settings)
     specs = prompt.sections
     s_shares = _split_budget(total_s, [s.sentences for s in specs]) if total_s else [None] * len(specs)
     w_shares = _split_budget(total_w, [s.words for s in specs]) if total_w else [None] * len(specs)
     numbers = {a.id: i + 1 for i, a in enumerate(pool.articles)}
-    used: set[str] = set()
+
+    def cite(fact: Fact) -> tuple[int, ...]:
+        return tuple(sorted(numbers[a] for a in fact.articles))
+
+    fact_stems = [stems(f.text) for f in pool.facts]
+    groups = group_quotes(find_attributions(pool)) if prompt.quotes or prompt.disagreements else []
+    disputes = (
+        find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
+    )
+    similar = near_repeats(pool)
+    index = {f.id: i for i, f in enumerate(pool.facts)}
+    for d in disputes:  # two versions of one disputed fact are one fact for the reader
+        ids = [index[f] for v in d.versions for f in v.fact_ids if f in index]
+        for i in ids:
+            similar.setdefault(i, []).extend(j for j in ids if j != i)
+    base = score_facts(pool, settings.method, None, settings.weights)
+    used: list[int] = []
     sections: list[Section] = []
     for spec, n_s, n_w in zip(specs, s_shares, w_shares, strict=True):
-        scores = score_facts(pool, settings.method, spec.query or None, settings.weights)
-        budget = Budget(sentences=n_s, words=n_w)
-        chosen = select_facts(pool, scores, budget, exclude=used)
+        scores = base if not spec.query else score_facts(pool, settings.method, spec.query, settings.weights)
+        off_topic: set[str] = set()
+        if spec.query:
+            # a section answers its question: facts sharing no word with it stay out
+            wanted = stems(spec.query)
+            off_topic = {f.id for f, st in zip(pool.facts, fact_stems, strict=True) if not st & wanted}
+        chosen = _fill_section(pool, scores, Budget(sentences=n_s, words=n_w), used, similar, off_topic)
         items = []
         for i in chosen:
             fact = pool.facts[i]
-            used.add(fact.id)
-            cites = tuple(sorted(numbers[a] for a in fact.articles))
-            items.append(Item(fact.id, fact.text, cites, len(fact.origins), float(scores[i])))
+            items.append(
+                Item(
+                    fact.id,
+                    fact.text,
+                    cite(fact),
+                    independent(pool, fact.articles),
+                    round(float(scores[i]), 6),
+                    len(fact.articles),
+                )
+            )
         sections.append(Section(spec.title, tuple(items), spec.query))
-    family_first: dict[str, int] = {}
+
+    originals = originals_of(pool)
     sources = []
     for art in pool.articles:
-        fam = pool.families.get(art.id, art.id)
-        copy_of = family_first.get(fam)
-        family_first.setdefault(fam, numbers[art.id])
+        orig = originals[art.id]
+        copy_of = numbers[orig] if orig != art.id else None
         sources.append(Source(numbers[art.id], art.id, art.outlet, art.title, art.date, art.label, copy_of))
-    headline = next((it.text for sec in sections for it in sec.items), "")
+
+    shown = [it for sec in sections for it in sec.items]
+    lead = [it.text for it in shown[:3]]
+    headline, headline_ids = headline_of(pool, lead)
+    quotes = pick_quotes(pool, groups, base, numbers, shown, prompt.quotes) if prompt.quotes else []
+    disputed = {f for d in disputes for v in d.versions for f in v.fact_ids}
+    sections = [
+        replace(sec, items=tuple(replace(it, disputed=it.fact_id in disputed) for it in sec.items))
+        for sec in sections
+    ]
     dates = sorted(a.date for a in pool.articles if a.date)
     date = settings.date or (dates[-1] if dates else dt.date.today().isoformat())
     short = headline if len(headline) <= 90 else headline[:87].rsplit(" ", 1)[0] + "…"
+    outlets = tuple(dict.fromkeys(a.outlet for a in pool.articles if a.outlet))
     return Briefing(
         title=prompt.title.format(headline=short, date=date),
         date=date,
         headline=headline,
         sections=tuple(sections),
         sources=tuple(sources),
-        origins=len(set(pool.families.values())),
+        origins=independent(pool, [a.id for a in pool.articles]),
         skipped=tuple(skipped),
         method=settings.method,
+        prompt=prompt.name,
+        dates=(dates[0], dates[-1]) if dates else (),
+        outlets=outlets,
+        quotes=tuple(quotes),
+        disagreements=tuple(disputes),
+        headline_citations=tuple(sorted(numbers[a] for a in headline_ids)),
     )
 
 

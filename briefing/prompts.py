@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +30,19 @@ class Prompt:
     words: int | None = None
     sections: tuple[SectionSpec, ...] = (SectionSpec("Key points"),)
     path: str = ""
+    quotes: int = 4  # how many direct quotations "What they said" shows (0: no such section)
+    disagreements: bool = True  # report figures, dates and speakers the outlets disagree on
 
 
-_TOP_KEYS = {"name", "title", "audience", "subject", "budget", "sections"}
+_DEFAULT = Prompt(name="default")
+_TOP_KEYS = {"name", "title", "audience", "subject", "budget", "sections", "quotes", "disagreements"}
+_PLACEHOLDERS = {"headline", "date"}
 _SECTION_KEYS = {"title", "query", "sentences", "words"}
 
 
 def _want(value: object, kind: type, key: str, where: Path) -> object:
+    if kind is bool and not isinstance(value, bool):
+        raise PromptError(f"{where}: `{key}` must be true or false, got {value!r}")
     if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise PromptError(f"{where}: `{key}` must be a positive whole number, got {value!r}")
     if kind is str and not isinstance(value, str):
@@ -98,13 +105,35 @@ def load_prompt(name_or_path: str = "default") -> Prompt:
     for key in ("sentences", "words"):
         if key in budget:
             _want(budget[key], int, f"budget.{key}", path)
+    quotes = data.get("quotes", _DEFAULT.quotes)
+    if isinstance(quotes, bool) or not isinstance(quotes, int) or quotes < 0:
+        raise PromptError(f"{path}: `quotes` must be a whole number (0 or more), got {quotes!r}")
+    _want(data.get("disagreements", True), bool, "disagreements", path)
+    for key in ("title", "subject"):
+        if key in data:
+            _check_pattern(data[key], key, path)
     return Prompt(
         name=data.get("name", path.stem),
-        title=data.get("title", Prompt.title),
+        title=data.get("title", _DEFAULT.title),
         audience=data.get("audience", ""),
-        subject=data.get("subject", Prompt.subject),
+        subject=data.get("subject", _DEFAULT.subject),
         sentences=budget.get("sentences"),
         words=budget.get("words"),
         sections=tuple(sections),
         path=str(path),
+        quotes=quotes,
+        disagreements=data.get("disagreements", True),
     )
+
+
+def _check_pattern(pattern: str, key: str, where: Path) -> None:
+    """A title or subject may use only {headline} and {date}."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise PromptError(f"{where}: `{key}` is not a valid pattern ({exc})") from None
+    unknown = sorted(names - _PLACEHOLDERS)
+    if unknown:
+        raise PromptError(
+            f"{where}: `{key}` uses unknown placeholder {{{unknown[0]}}}; use {{headline}} or {{date}}"
+        )

@@ -1,49 +1,148 @@
-"""Render: a `Briefing` as markdown. Article text is data: markup characters are escaped."""
+"""Render: a `Briefing` as markdown, JSON or a standalone HTML page.
+
+Article text (sentences, titles, outlets, names, URLs) is data, never markup: everything that
+markdown or HTML would interpret is escaped, and line breaks are folded, so no article can
+start a heading, a list, a code block, a link, an image or raw HTML in the briefing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import json
 import re
+from dataclasses import asdict
+from importlib import resources
 
-from briefing.models import Briefing, Item
+import markdown
+import nh3
 
-# Characters markdown (or raw HTML inside markdown) would interpret.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!~])")
+from briefing.models import Briefing, Disagreement, Item, Quote
+
+FORMATS = {"markdown": "md", "json": "json", "html": "html"}
+
+# Characters markdown interprets, escaped with a backslash: every one of them is a valid
+# backslash escape in both CommonMark and Python-Markdown. `<`, `>` and `&` become entities
+# instead, since Python-Markdown keeps "\<" as a backslash and raw HTML.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!])")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """One line without control characters (Python-Markdown uses \x02/\x03 as its own
+    placeholders, so they must never come from an article)."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def escape_md(text: str) -> str:
     """Make article text inert in markdown: no links, images, headings, HTML or code."""
-    text = text.replace("&", "&amp;")
+    text = plain(text)  # one line: no block structure can start inside it
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # a leading "1." or "-" or "+" would start a list; a leading "=" could underline a heading
-    return re.sub(r"^(\s*)(\d+)\.(\s)", r"\1\2\\.\3", re.sub(r"^(\s*)([-+=])", r"\1\\\2", text))
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "1." or "1)" would start a list
+    return re.sub(r"^([-+])", r"\\\1", text)  # "-" or "+" would start a list
 
 
-def _cites(item: Item) -> str:
-    return "".join(f"[{n}]" for n in item.citations)
+def _code(text: str) -> str:
+    """A file name or URL as inline code: shown literally, never a link."""
+    text = plain(text.replace("`", "'"))
+    return f"`{text}`" if text else ""
 
 
-def _marker(item: Item) -> str:
-    if item.origins <= 1:
-        return " *(1 outlet only)*"
-    return f" *({item.origins} outlets)*"
+def cites(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def marker(origins: int, articles: int, disputed: bool = False) -> str:
+    """How widely a fact is carried: independent origins, and copies on top of them."""
+    reprints = max(0, articles - origins)
+    extra = f" + {reprints} reprint{'s' if reprints != 1 else ''}" if reprints else ""
+    note = "; disputed, see below" if disputed else ""
+    if origins <= 1:
+        return f"*(1 outlet only{extra}{note})*"
+    return f"*({origins} outlets{extra}{note})*"
+
+
+def human_date(iso: str) -> str:
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def date_span(dates: tuple[str, ...], fallback: str) -> str:
+    """'5 September 2025', '4–5 September 2025' or '30 August – 5 September 2025'."""
+    if not dates:
+        return human_date(fallback) if fallback else ""
+    first, last = dates[0], dates[-1]
+    if first == last:
+        return human_date(first)
+    try:
+        a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return f"{first} – {last}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b:%B} {b.year}"
+    if a.year == b.year:
+        return f"{a.day} {a:%B} – {b.day} {b:%B} {b.year}"
+    return f"{human_date(first)} – {human_date(last)}"
+
+
+def dateline(briefing: Briefing) -> str:
+    """'2025-09-05 · 5 articles of 4–5 September 2025 · 3 independent origins · outlets'.
+    The briefing's own date comes first, in ISO form (mail reads it from there)."""
+    n = len(briefing.sources)
+    articles = f"{n} article{'s' if n != 1 else ''}"
+    if briefing.dates and tuple(briefing.dates) != (briefing.date, briefing.date):
+        articles += f" of {date_span(briefing.dates, briefing.date)}"
+    o = briefing.origins
+    parts = [briefing.date, articles, f"{o} independent origin{'s' if o != 1 else ''}"]
+    if briefing.outlets:
+        parts.append(", ".join(escape_md(x) for x in briefing.outlets))
+    return " · ".join(p for p in parts if p)
+
+
+def _item_line(item: Item) -> str:
+    return f"- {escape_md(item.text)} {cites(item.citations)} {marker(item.origins, item.outlets, item.disputed)}"
+
+
+def _quote_line(q: Quote) -> str:
+    return (
+        f"- “{escape_md(q.text)}” — {escape_md(q.speaker)} {cites(q.citations)} "
+        f"{marker(q.origins, len(q.citations))}"
+    )
+
+
+def _dispute_line(d: Disagreement) -> str:
+    if d.kind == "attribution":
+        text = d.versions[0].text
+        who = "; ".join(f"to {escape_md(v.value)} {cites(v.citations)}" for v in d.versions)
+        return f"- **Who said it:** “{escape_md(text)}” is attributed {who}"
+    label = "Dates differ" if d.kind == "date" else f"Figures differ ({escape_md(d.subject)})"
+    versions = "; ".join(
+        f"{escape_md(v.value)}: “{escape_md(v.text)}” {cites(v.citations)}" for v in d.versions
+    )
+    return f"- **{label}:** {versions}"
 
 
 def render_markdown(briefing: Briefing) -> str:
-    out: list[str] = [f"# {escape_md(briefing.title)}", ""]
-    outlets = sorted({s.outlet for s in briefing.sources if s.outlet})
-    n = len(briefing.sources)
-    parts = [briefing.date] if briefing.date else []
-    parts.append(f"{n} article{'s' if n != 1 else ''}")
-    parts.append(f"{briefing.origins} independent origin{'s' if briefing.origins != 1 else ''}")
-    if outlets:
-        parts.append(", ".join(escape_md(o) for o in outlets))
-    out += [f"*{' · '.join(parts)}*", ""]
+    out: list[str] = [f"# {escape_md(briefing.title)}", "", f"*{dateline(briefing)}*", ""]
     for section in briefing.sections:
         if not section.items:
             continue
         out += [f"## {escape_md(section.title)}", ""]
-        for item in section.items:
-            out.append(f"- {escape_md(item.text)} {_cites(item)}{_marker(item)}")
+        out += [_item_line(item) for item in section.items]
+        out.append("")
+    if briefing.quotes:
+        out += ["## What they said", ""]
+        out += [_quote_line(q) for q in briefing.quotes]
+        out.append("")
+    if briefing.disagreements:
+        out += ["## Where sources disagree", ""]
+        out += [_dispute_line(d) for d in briefing.disagreements]
         out.append("")
     out += ["## Sources", ""]
     for src in briefing.sources:
@@ -52,10 +151,89 @@ def render_markdown(briefing: Briefing) -> str:
             bits.append(f"“{escape_md(src.title)}”")
         if src.date:
             bits.append(src.date)
-        bits.append(f"`{src.label.replace('`', '')}`")
+        if src.label:
+            bits.append(_code(src.label))
         line = f"{src.number}. " + ", ".join(bits)
         if src.copy_of is not None:
-            line += f" (reprint of [{src.copy_of}])"
+            line += f" — reprint of [{src.copy_of}]"
         out.append(line)
     out.append("")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON: the same content as data
+# ---------------------------------------------------------------------------------------------
+
+SCHEMA_VERSION = 1
+
+
+def briefing_data(briefing: Briefing) -> dict:
+    data = asdict(briefing)
+    data = {"schema_version": SCHEMA_VERSION, **data}
+    data["dateline"] = {
+        "dates": date_span(briefing.dates, briefing.date),
+        "articles": len(briefing.sources),
+        "origins": briefing.origins,
+        "outlets": list(briefing.outlets),
+    }
+    for section in data["sections"]:
+        for item in section["items"]:
+            item["single_outlet"] = item["origins"] <= 1
+    return data
+
+
+def render_json(briefing: Briefing) -> str:
+    return json.dumps(briefing_data(briefing), ensure_ascii=False, indent=2) + "\n"
+
+
+def schema() -> dict:
+    """The JSON schema `render_json` output follows (shipped in briefing/data)."""
+    text = resources.files("briefing").joinpath("data/briefing.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML: one standalone page, made from the markdown
+# ---------------------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light dark; }
+body { margin: 0 auto; max-width: 42rem; padding: 1rem 1.1rem 3rem;
+  font: 1.05rem/1.55 Georgia, "Times New Roman", serif; color: #1b1b1b; background: #fdfdfb;
+  overflow-wrap: break-word; }
+h1 { font-size: 1.45rem; line-height: 1.25; margin: 0.4rem 0 0.3rem; }
+h1 + p { color: #555; font-size: 0.92rem; margin-top: 0; }
+h2 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; border-bottom: 1px solid #ddd;
+  padding-bottom: 0.2rem; font-family: system-ui, sans-serif; }
+ul, ol { padding-left: 1.3rem; } li { margin: 0.35rem 0; }
+em { color: #666; font-size: 0.9em; } code { font-size: 0.85em; word-break: break-all; }
+@media (prefers-color-scheme: dark) {
+  body { color: #e8e8e8; background: #161616; } h1 + p, em { color: #aaa; }
+  h2 { border-color: #444; } }
+""".strip()
+_TAGS = {"h1", "h2", "h3", "p", "ul", "ol", "li", "em", "strong", "code", "hr", "br"}
+
+
+def render_html(briefing: Briefing, markdown_text: str | None = None) -> str:
+    md = markdown_text if markdown_text is not None else render_markdown(briefing)
+    body = markdown.markdown(md, output_format="html")
+    # belt and braces: whatever the markdown became, only plain structure survives
+    body = nh3.clean(body, tags=_TAGS, attributes={}, url_schemes=set(), strip_comments=True)
+    title = html.escape(" ".join(briefing.title.split()), quote=True)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def render(briefing: Briefing, fmt: str = "markdown") -> str:
+    """The briefing in one of FORMATS."""
+    if fmt == "json":
+        return render_json(briefing)
+    if fmt == "html":
+        return render_html(briefing)
+    return render_markdown(briefing)

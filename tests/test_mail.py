@@ -9,10 +9,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mailsupport import Recorder, parse, settings_for, smtp_server
 
 from briefing.errors import ConfigError
 from briefing.mail import MailSettings, compose, headline_from_title, load_config, read_head
+from briefing.mailhtml import ALLOWED_TAGS, briefing_html, sanitize
 from briefing.outbox import queue_and_send
 from briefing.pipeline import Settings, build_briefing
 from briefing.prompts import load_prompt
@@ -236,3 +239,37 @@ def test_unsendable_settings_name_the_missing_piece() -> None:
 def test_idna_domain_is_encoded() -> None:
     s = MailSettings.from_sources({}, {"BRIEFING_MAIL_TO": "Ann <ann@bücher.example>"})
     assert s.envelope_recipients == ("ann@xn--bcher-kva.example",)
+
+
+def test_sanitizer_alone_keeps_only_safe_markup() -> None:
+    dirty = ('<p onclick="x()">a<script>evil()</script><a href="javascript:alert(1)">j</a>'
+             '<a href="data:text/html,x">d</a><a href="//evil.example/x">p</a><a href="/rel">r</a>'
+             '<a href="HTTPS://ok.example/">ok</a><img src="https://e.example/i.png" onerror="x()">'
+             '<iframe src="https://e.example"></iframe><style>p{}</style><form><input></form>'
+             '<span style="background:url(https://e.example/t.png)">s</span><!-- c --></p>')
+    clean = sanitize(dirty)
+    markup = Markup.of(clean)
+    assert markup.tags <= {"p", "a", "span"} and markup.attrs <= {"href", "rel"}
+    assert markup.hrefs == ["HTTPS://ok.example/"]
+    assert "evil()" not in clean and "<!--" not in clean and "e.example" not in clean
+
+
+_PIECES = st.sampled_from([
+    "<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "[a](", ")", "](",
+    "<a href=", '"', "'", "<", ">", "&", "#", "`", "*", "\n", " ", "![i](https://e.example/i.png)",
+    "<iframe ", "onload=", "<style>", "data:", "<svg/onload=1>", "<!--", "-->", "\\", "=",
+    "[x]: javascript:alert(1)\n", "[y][x]", "<http://a.example>", "<javascript:alert(1)>",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=5), max_size=30))
+def test_no_input_makes_active_html(pieces: list[str]) -> None:
+    text = "# Title\n\n- " + "".join(pieces) + "\n"
+    markup = Markup.of(briefing_html(text))
+    # the allow-list, plus the document shell and the inlined styles we add ourselves
+    allowed_tags = set(ALLOWED_TAGS) | {"html", "head", "meta", "title", "body"}
+    assert markup.tags <= allowed_tags, markup.tags - allowed_tags
+    assert markup.attrs <= SAFE_ATTRS | {"start", "title", "align"}, markup.attrs
+    assert not {"script", "img", "iframe", "style", "svg", "form"} & markup.tags
+    assert all(re.match(r"https?://", h, re.IGNORECASE) for h in markup.hrefs), markup.hrefs

@@ -119,6 +119,10 @@ def test_send_without_server_is_a_config_error(briefing_file: Path, tmp_path: Pa
     assert result.exit_code == 4 and "BRIEFING_SMTP_HOST" in result.stderr
     missing = runner.invoke(app, ["send", str(tmp_path / "nope.md"), "--config", str(empty)])
     assert missing.exit_code == 2 and "nope.md" in missing.stderr
+    blank = tmp_path / "blank.md"
+    blank.write_text(" \n", encoding="utf-8")
+    nothing = runner.invoke(app, ["send", str(blank), "--config", str(empty)])
+    assert nothing.exit_code == 2 and "blank.md is empty" in nothing.stderr
     bad = runner.invoke(app, ["send", str(briefing_file), "--config", str(tmp_path / "no.toml")])
     assert bad.exit_code == 4 and "no.toml" in bad.stderr
 

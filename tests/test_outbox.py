@@ -207,3 +207,33 @@ def test_two_runs_at_once_send_once(tmp_path: Path) -> None:
             run.join()
     assert sorted(results) == ["already-sent", "already-sent", "sent"]
     assert len(rec.received) == 1
+
+
+def test_interrupted_runs_leave_nothing_lost_or_doubled(tmp_path: Path) -> None:
+    """The states a crash can leave behind, recreated on disk, are each resolved correctly."""
+    rec = Recorder(data_replies=["451 4.3.0 later"] * 2)
+    with smtp_server(rec) as port:
+        settings = settings_for(port, retries=0)
+        box = Outbox(tmp_path)
+        waiting = queue_and_send(TEXT, settings, tmp_path)
+        assert waiting.status == "waiting"
+        entry = box.entries()[0]
+        # 1. served every recipient, then died before the move: finished without sending again
+        entry.sidecar.write_text(entry.to_json().replace('"recipients": [\n    "one@example.org"\n  ]',
+                                                         '"recipients": []'), encoding="utf-8")
+        assert box.entries()[0].recipients == ()
+        assert box.retry_all(settings)[0].status == "sent"
+        assert rec.received == [] and rec.transactions == 1
+        # 2. died after the move but before removing the old record: the leftover is ignored
+        (tmp_path / f"{entry.key}.json").write_text("{}", encoding="utf-8")
+        assert box.entries() == [] and queue_and_send(TEXT, settings, tmp_path).status == "already-sent"
+        assert not (tmp_path / f"{entry.key}.json").exists()
+        # 3. a message whose record is lost is listed with the reason, and never sent blind
+        other = TEXT.replace("Geneva", "Vienna")
+        assert queue_and_send(other, settings, tmp_path).status == "waiting"
+        lost = box.entries()[0]
+        lost.sidecar.unlink()
+        listed = box.entries()
+        assert len(listed) == 1 and listed[0].broken and "unreadable" in listed[0].reason
+        assert box.retry_all(settings)[0].status == "failed"
+        assert lost.eml.exists() and rec.received == []

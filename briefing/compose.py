@@ -1,0 +1,93 @@
+"""Compose: the parts of a briefing around its bullets (headline, corroboration, originals)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from nltk.stem.snowball import SnowballStemmer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from briefing.models import Article, Pool
+
+
+def independent(pool: Pool, article_ids: Sequence[str]) -> int:
+    """Independent origins among articles: one per syndication family, and one per outlet
+    (an outlet repeating itself does not corroborate itself)."""
+    keys: set[str] = set()
+    seen_families: set[str] = set()
+    for aid in article_ids:
+        fam = pool.families.get(aid, aid)
+        if fam in seen_families:
+            continue
+        seen_families.add(fam)
+        outlet = pool.article(aid).outlet.casefold().strip()
+        keys.add(outlet or fam)
+    return len(keys)
+
+
+def originals_of(pool: Pool) -> dict[str, str]:
+    """Article id -> id of its family's original: the most complete member (first on ties)."""
+    best: dict[str, Article] = {}
+    for art in pool.articles:
+        fam = pool.families.get(art.id, art.id)
+        if fam not in best or len(art.text) > len(best[fam].text):
+            best[fam] = art
+    return {a.id: best[pool.families.get(a.id, a.id)].id for a in pool.articles}
+
+
+_STEMMER = SnowballStemmer("english")
+_QUERY_STOP = frozenset(
+    "the a an of and or to in on for with by at from is are was were be what who how why".split()
+)
+
+
+def stems(text: str) -> set[str]:
+    return {
+        _STEMMER.stem(w)
+        for w in re.findall(r"[^\W\d_]+", text.casefold())
+        if w not in _QUERY_STOP and len(w) > 1
+    }
+
+
+def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """The most central article headline (closest to the lead facts and to the other
+    headlines), with the articles that ran it; else the first lead fact."""
+    titles: dict[str, list[str]] = {}
+    for art in pool.articles:
+        if art.title.strip():
+            titles.setdefault(art.title.strip(), []).append(art.id)
+    if not titles:
+        return (lead[0] if lead else ""), ()
+    names = list(titles)
+    try:
+        vec = TfidfVectorizer(sublinear_tf=True).fit([*names, *lead])
+        T = normalize(vec.transform(names))
+        L = normalize(vec.transform(list(lead))) if lead else None
+    except ValueError:
+        return names[0], tuple(titles[names[0]])
+    to_lead = np.asarray((T @ L.T).todense()).mean(axis=1) if L is not None else np.zeros(len(names))
+    to_titles = np.asarray((T @ T.T).todense()).sum(axis=1) - 1.0
+    score = to_lead.ravel() + to_titles.ravel() / max(1, len(names) - 1)
+    best = max(range(len(names)), key=lambda i: (score[i], -i))
+    return names[best], tuple(titles[names[best]])
+
+
+REPEAT = 0.6  # facts this alike (tf-idf cosine) say the same thing for a reader
+
+
+def near_repeats(pool: Pool, threshold: float = REPEAT) -> dict[int, list[int]]:
+    """For each fact, the other facts so alike that showing both would repeat a fact."""
+    texts = [f.text for f in pool.facts]
+    try:
+        X = normalize(TfidfVectorizer(sublinear_tf=True).fit_transform(texts))
+    except ValueError:
+        return {}
+    sim = (X @ X.T).tocoo()
+    out: dict[int, list[int]] = {}
+    for i, j, v in zip(sim.row, sim.col, sim.data, strict=True):
+        if i != j and v > threshold:
+            out.setdefault(int(i), []).append(int(j))
+    return out

@@ -1,0 +1,416 @@
+"""Disagree: find where outlets give different figures, dates or speakers for the same thing.
+
+Two facts disagree on a figure when they say nearly the same thing about the same kind of
+thing (same unit: "drones", euros, people) and the values they give for it share nothing.
+A value is compared after normalisation, so "€1.1bn", "€1.1 billion" and "1.1 billion euros"
+are one value, and "Twenty-six" is 26. Approximate figures ("more than 100") never disagree,
+and two sentences tied to different days are about different events, not one disputed one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from briefing.models import Disagreement, Fact, Pool, Version
+from briefing.quotes import QuoteGroup, best_display, same_speaker
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALE = {
+    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}
+_CURRENCY_SIGN = {"€": "EUR", "£": "GBP", "$": "USD", "us$": "USD", "¥": "JPY"}
+_CURRENCY_WORD = {
+    "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
+    "dollar": "USD", "dollars": "USD", "yen": "JPY", "rouble": "RUB", "roubles": "RUB",
+    "ruble": "RUB", "rubles": "RUB", "hryvnia": "UAH", "yuan": "CNY",
+}
+_QUALIFIERS = re.compile(
+    r"\b(?:more than|less than|fewer than|over|under|about|around|roughly|nearly|almost|"
+    r"some|at least|at most|up to|approximately|an estimated|estimated|close to|as many as|"
+    r"as few as|just over|just under|upwards of|tens of|hundreds of|thousands of|dozens of)\s*$",
+    re.IGNORECASE,
+)
+_WORD_NUM = "|".join(sorted([*_SMALL, *_TENS], key=len, reverse=True))
+_NUMBER = re.compile(
+    r"(?P<cur>US\$|[€£$¥])?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    rf"(?:{_WORD_NUM})(?:[-\s](?:{_WORD_NUM}))?)"
+    r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
+    r"(?P<pct>\s?(?:%|per ?cent\b|percent\b))?",
+    re.IGNORECASE,
+)
+_UNIT_STOP = frozenset(
+    """of in on at across from to for with by into over after before during than the a an and
+    or as that which who were was are is had has have been be per each this its their his her
+    more most less said says would will could can may might also while""".split()
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")]
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH_RE})\.?|"
+    rf"(?P<m2>{_MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+
+SIMILAR = 0.45  # facts this alike (numbers aside) may be about the same thing
+SIMILAR_RELATED = 0.3  # ... or this alike when the pool already linked them as near-misses
+SIMILAR_DATE = 0.6
+SIMILAR_WINDOW = 0.6  # or when the words around the two figures are this alike
+WINDOW = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    value: float
+    unit: frozenset[str]  # currency code, "%", "year", or the noun words after the number
+    written: str  # as written in the sentence
+    start: int
+    end: int
+    approximate: bool
+
+
+def _word_number(text: str) -> float | None:
+    parts = re.split(r"[-\s]+", text.casefold())
+    total = 0
+    for p in parts:
+        if p in _SMALL:
+            total += _SMALL[p]
+        elif p in _TENS:
+            total += _TENS[p]
+        else:
+            return None
+    return float(total)
+
+
+def _singular(word: str) -> str:
+    w = word.casefold().strip("’'")
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def claims(text: str) -> list[Claim]:
+    """The figures a sentence gives, each with its unit."""
+    out: list[Claim] = []
+    date_spans = [m.span() for m in _DATE.finditer(text)]
+    for m in _NUMBER.finditer(text):
+        raw = m.group("num")
+        if any(a <= m.start("num") < b for a, b in date_spans):
+            continue  # the day of a date is a date, compared as such
+        if raw[0].isdigit():
+            value = float(raw.replace(",", ""))
+        else:
+            if m.start("num") and text[m.start("num") - 1].isalpha():
+                continue
+            value = _word_number(raw)
+            if value is None:
+                continue
+        # a number glued to letters ("G7", "COVID-19", "F-16") is a name, not a figure
+        first = m.start("cur") if m.group("cur") else m.start("num")
+        before = text[first - 1] if first else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if before.isalnum() or before == "-" or after.isalnum() and not m.group("scale"):
+            continue
+        scale = (m.group("scale") or "").casefold()
+        if scale == "m" and not m.group("cur"):
+            continue  # "10m" without a currency is usually metres
+        value *= _SCALE.get(scale, 1.0)
+        rest = text[m.end() :]
+        end = m.end()
+        unit: set[str] = set()
+        if m.group("cur"):
+            unit.add(_CURRENCY_SIGN[m.group("cur").casefold()])
+        elif m.group("pct"):
+            unit.add("%")
+        else:
+            words = re.findall(r"[A-Za-z’'-]+|[^\sA-Za-z]", rest[:80])
+            k = 0
+            if words[:1] and words[0].casefold() == "of":
+                k = 1  # "26 of Ukraine's allies", "26 of the countries"
+                while k < len(words) and (
+                    words[k].casefold() in {"the", "its", "their", "his", "her", "our"}
+                    or words[k].endswith(("’s", "'s"))
+                ):
+                    k += 1
+            taken = 0
+            while k < len(words) and taken < 4:
+                w = words[k]
+                if not w[:1].isalpha() or w[:1].isupper() and taken:
+                    break
+                if w.casefold() in _CURRENCY_WORD:
+                    unit = {_CURRENCY_WORD[w.casefold()]}
+                    end = m.end() + rest.index(w) + len(w)
+                    break
+                if w.casefold() in _UNIT_STOP:
+                    if w.casefold() == "and" and taken:
+                        k += 1
+                        continue
+                    break
+                if w[:1].islower():
+                    unit.add(_singular(w))
+                taken += 1
+                k += 1
+            if not unit and 1900 <= value <= 2100 and raw.isdigit() and len(raw) == 4:
+                unit.add("calendar year")
+        if not unit:
+            continue
+        approximate = bool(_QUALIFIERS.search(text[: m.start()]))
+        start = first
+        out.append(Claim(value, frozenset(unit), text[start:end].strip(), start, end, approximate))
+    return out
+
+
+def days(text: str) -> set[str]:
+    """Weekdays and calendar days a sentence names ("Thursday", "4 September")."""
+    out = {m.group(1).casefold() for m in _WEEKDAY.finditer(text)}
+    for m in _DATE.finditer(text):
+        month = MONTHS[(m.group("m1") or m.group("m2")).casefold()]
+        day = int(m.group("d1") or m.group("d2"))
+        out.add(f"{month:02d}-{day:02d}")
+    return out
+
+
+def _without_figures(text: str) -> str:
+    text = _NUMBER.sub(" ", text)
+    return _WEEKDAY.sub(" ", _DATE.sub(" ", text))
+
+
+def _snippet(text: str, start: int, end: int, words: int = 6) -> str:
+    """A few words either side of a span, marked with ellipses where cut."""
+    left = text[:start].split()
+    right = text[end:].split()
+    lead = " ".join(left[-words:])
+    tail = " ".join(right[:words])
+    core = text[start:end].strip()
+    out = " ".join(p for p in (lead, core, tail) if p)
+    if len(left) > words:
+        out = "…" + out
+    if len(right) > words:
+        out += "…"
+    return out
+
+
+class _Likeness:
+    """tf-idf cosine of texts with their figures and days taken out."""
+
+    def __init__(self, texts: Sequence[str]):
+        self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+        try:
+            X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
+            self.matrix = np.asarray((X @ X.T).todense())
+        except ValueError:
+            self.vec = None
+            self.matrix = np.zeros((len(texts), len(texts)))
+
+    def of(self, a: str, b: str) -> float:
+        if self.vec is None:
+            return 0.0
+        X = normalize(self.vec.transform([_without_figures(a), _without_figures(b)]))
+        return float((X[0] @ X[1].T).toarray()[0, 0])
+
+
+def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
+    """The words around a figure: what it counts, and who did what with it."""
+    left = text[: claim.start].split()[-words:]
+    right = text[claim.end :].split()[:words]
+    return " ".join([*left, *right])
+
+
+_Entry = tuple[str, str, Fact, str]  # value key, value as written, fact, words around it
+
+
+@dataclass
+class _Open:
+    kind: str
+    unit: frozenset[str]
+    by_value: dict[str, list[tuple[Fact, str]]]  # value key -> (fact, snippet)
+    written: dict[str, str]
+
+
+class _Collector:
+    """Gathers pairwise conflicts into disputes: a fact in two conflicting pairs about the
+    same unit joins both pairs' versions into one dispute."""
+
+    def __init__(self) -> None:
+        self.opened: list[_Open] = []
+
+    def add(self, kind: str, unit: frozenset[str], entries: Sequence[_Entry]) -> None:
+        ids = {fact.id for _, _, fact, _ in entries}
+        for op in self.opened:
+            if op.kind == kind and op.unit & unit and any(
+                f.id in ids for vs in op.by_value.values() for f, _ in vs
+            ):
+                break
+        else:
+            op = _Open(kind, unit, {}, {})
+            self.opened.append(op)
+        for key, written, fact, snip in entries:
+            bucket = op.by_value.setdefault(key, [])
+            op.written.setdefault(key, written)
+            if all(f.id != fact.id for f, _ in bucket):
+                bucket.append((fact, snip))
+
+    def disputes(self, cite: Callable[[Fact], tuple[int, ...]]) -> list[Disagreement]:
+        out = []
+        for op in self.opened:
+            if len(op.by_value) < 2:
+                continue
+            versions = []
+            for key, entries in op.by_value.items():
+                cites = tuple(sorted({n for fact, _ in entries for n in cite(fact)}))
+                ids = tuple(dict.fromkeys(fact.id for fact, _ in entries))
+                versions.append(Version(op.written[key], entries[0][1], cites, ids))
+            versions.sort(key=lambda v: (-len(v.citations), v.citations))
+            out.append(Disagreement(op.kind, _subject(op), tuple(versions)))
+        return out
+
+
+def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
+    """Record what two facts from different origins disagree on, if anything."""
+    cf, df = claims(f.text), days(f.text)
+    cg, dg = claims(g.text), days(g.text)
+
+    def close(a: Claim, b: Claim) -> bool:
+        return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
+
+    alike = s >= floor
+    if not alike and not any(a.unit & b.unit and close(a, b) for a in cf for b in cg):
+        return
+    if df and dg and not df & dg:
+        # different days: a date dispute only if all else is the same, else two events
+        fw = _WEEKDAY.search(f.text) or _DATE.search(f.text)
+        gw = _WEEKDAY.search(g.text) or _DATE.search(g.text)
+        if s >= SIMILAR_DATE and not _figures_conflict(cf, cg) and fw and gw:
+            out.add(
+                "date",
+                frozenset({"date"}),
+                [
+                    (",".join(sorted(df)), fw.group(0), f, _snippet(f.text, *fw.span())),
+                    (",".join(sorted(dg)), gw.group(0), g, _snippet(g.text, *gw.span())),
+                ],
+            )
+        return
+    for unit, a, b in _figures_conflict(cf, cg, alike, close):
+        out.add(
+            "figure",
+            unit,
+            [
+                (_value_key(a), a.written, f, _snippet(f.text, a.start, a.end)),
+                (_value_key(b), b.written, g, _snippet(g.text, b.start, b.end)),
+            ],
+        )
+
+
+def find_disagreements(
+    pool: Pool,
+    cite: Callable[[Fact], tuple[int, ...]],
+    quote_groups: Sequence[QuoteGroup] = (),
+    quote_cite: Callable[[str], int] | None = None,
+) -> list[Disagreement]:
+    """Every disputed figure, date and quotation speaker, with each version's citations."""
+    families: Mapping[str, str] = pool.families
+    cands = [f for f in pool.facts if f.text and (claims(f.text) or days(f.text))]
+    like = _Likeness([f.text for f in cands])
+    related = {frozenset((f.id, r)) for f in pool.facts for r in f.related}
+    fams = [{families.get(a, a) for a in f.articles} for f in cands]
+    found = _Collector()
+    for i, f in enumerate(cands):
+        for j in range(i + 1, len(cands)):
+            if fams[i] & fams[j]:
+                continue  # an origin giving both values is telling of two things, not a dispute
+            g = cands[j]
+            floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+            _compare(f, g, like, float(like.matrix[i, j]), floor, found)
+    out = found.disputes(cite)
+    if quote_cite is not None:
+        sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
+        for group in quote_groups:
+            if not group.conflicting():
+                continue
+            versions = []
+            for sp in group.speakers:
+                atts = [a for a in group.attributions if a.direct and same_speaker(a.speaker, sp)]
+                if not atts:
+                    continue
+                cites = tuple(sorted({quote_cite(a.article_id) for a in atts}))
+                ids = tuple(
+                    dict.fromkeys(
+                        sentence_fact[s] for a in atts for s in a.sentence_ids if s in sentence_fact
+                    )
+                )
+                speaker = best_display([a.speaker for a in atts])
+                versions.append(Version(speaker, group.text, cites, ids))
+            if len(versions) >= 2:
+                versions.sort(key=lambda v: (-len(v.citations), v.citations))
+                out.append(Disagreement("attribution", "who said it", tuple(versions)))
+    return out
+
+
+def _subject(op: _Open) -> str:
+    if op.kind == "date":
+        return "date"
+    currency = {"EUR": "euros", "GBP": "pounds", "USD": "dollars", "JPY": "yen", "%": "percent"}
+    words = [currency.get(u, u) for u in sorted(op.unit)]
+    return " ".join(words)
+
+
+def _value_key(c: Claim) -> str:
+    return f"{c.value:.6g}"
+
+
+def _figures_conflict(
+    a: Sequence[Claim],
+    b: Sequence[Claim],
+    alike: bool = True,
+    close: Callable[[Claim, Claim], bool] | None = None,
+) -> list[tuple[frozenset[str], Claim, Claim]]:
+    """Units both sentences give a figure for, with values that share nothing. Unless the
+    sentences are `alike`, the words around the two figures must be `close`."""
+    out = []
+    for ca in a:
+        if ca.approximate:
+            continue
+        same_unit_b = [cb for cb in b if cb.unit & ca.unit]
+        if not alike and close is not None:
+            same_unit_b = [cb for cb in same_unit_b if close(ca, cb)]
+        if not same_unit_b or any(cb.approximate for cb in same_unit_b):
+            continue
+        same_unit_a = [x for x in a if x.unit & ca.unit]
+        values_a = {x.value for x in same_unit_a}
+        values_b = {x.value for x in same_unit_b}
+        if values_a & values_b:
+            continue
+        if any(abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1) for x in values_a for y in values_b):
+            continue
+        cb = same_unit_b[0]
+        if not any(o[1] is ca or o[2] is cb for o in out):
+            out.append((ca.unit & cb.unit, ca, cb))
+    return out
