@@ -383,4 +383,6 @@ def test_any_unicode_text_survives_utf8_and_utf16_with_bom(text: str) -> None:
 
     expected = normalize_text(text)
     assert decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == expected
-    assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == expected
+    # (a UTF-16 BOM then U+0000 is byte for byte a UTF-32 BOM: that text is ambiguous)
+    if not text.startswith("\x00"):
+        assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == expected
