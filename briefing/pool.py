@@ -48,6 +48,11 @@ def _idf(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
     return idf, math.log(n + 1) + 1.0
 
 
+def normalise(text: str) -> str:
+    """Exact-copy key of a sentence (quotes, dashes, spacing, case and punctuation folded)."""
+    return comparison_key(text)
+
+
 def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], threshold: float) -> np.ndarray:
     """Pairs (i < j) whose TF-IDF cosine over stems and numbers reaches `threshold`.
 
