@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
+from briefing.prompts import load_prompt
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -108,7 +109,8 @@ def assert_inert(html_text: str, allowed_headings: set[str]) -> _Tags:
     return page
 
 
-SECTION_HEADINGS = {"Key points", "What they said", "Where sources disagree", "Sources"}
+SECTION_HEADINGS = {s.title for s in load_prompt("default").sections} | {
+    "What they said", "Where sources disagree", "Sources"}
 
 EVIL = [
     "[x](javascript:alert(1))",
