@@ -6,6 +6,7 @@ and is fed the deduplicated pool (one sumy sentence per fact) through our tokeni
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,6 +218,9 @@ def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.n
     return score * feats.quality**weights.quality
 
 
+_SUMY_CACHE: OrderedDict[tuple, tuple[Pool, np.ndarray]] = OrderedDict()
+
+
 def score_facts(
     pool: Pool,
     method: str = "default",
@@ -230,4 +234,13 @@ def score_facts(
         return np.zeros(0)
     if method == "default":
         return _default_scores(pool, query, weights)
-    return _sumy_scores(pool, method, query)
+    # sumy's methods ignore the query (Edmundson takes it as bonus words), and are slow: the
+    # sections of one briefing share one run.
+    key = (id(pool), method, query if method == "edmundson" else None)
+    hit = _SUMY_CACHE.get(key)
+    if hit is None or hit[0] is not pool:
+        hit = (pool, _sumy_scores(pool, method, query))
+        _SUMY_CACHE[key] = hit
+        while len(_SUMY_CACHE) > 8:
+            _SUMY_CACHE.popitem(last=False)
+    return hit[1].copy()
