@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefing.clean import (
     clean_article,
@@ -458,3 +460,48 @@ def test_language_check() -> None:
         "Talks Thursday. Council arranges helicopter flights. Mayor thanks engineers."
     ) is None
     assert language_problem(f"The mayor read a statement in French. “{fr}” she said, and left.") is None
+
+
+def test_news_agency_desk_notes_are_not_reporting() -> None:
+    text = "\n".join(
+        [
+            "(Distributed by Kestrel Features Syndicate) The Marrow Island ferry ran again on Friday.",
+            "Crews returned after the union accepted a 7 per cent offer, the operator said. MORE",
+            "(STORY CAN END HERE. OPTIONAL MATERIAL FOLLOWS)",
+            "nn",
+            "(OPTIONAL TRIM) The dispute had lasted five days.",
+            "(The vote was not binding.)",
+            "Fares will be reviewed by the North Atlantic Ferry Board (NAFB) in May. (Story will move in the “a” category.)",
+            "(For use by Lantern Wire clients)",
+            "(jd/mk)",
+            "To purchase this material contact Lantern Wire syndicate sales at 555-0100.",
+        ]
+    )
+    art = _clean(text)
+    assert art.text.split("\n") == [
+        "The Marrow Island ferry ran again on Friday.",
+        "Crews returned after the union accepted a 7 per cent offer, the operator said.",
+        "The dispute had lasted five days.",
+        "(The vote was not binding.)",
+        "Fares will be reviewed by the North Atlantic Ferry Board (NAFB) in May.",
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+# properties: arbitrary text never crashes the cleaner, which only removes (after markup)
+# ------------------------------------------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    list("abcXYZ019 .,;:!?()[]<>#*_-—'\"“”‘’`/\\|&@©\n\t\u00a0") + ["Skip to content", "By ", "(AP) — ", "date 2030-01-02 "]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=120).map("".join))
+def test_clean_never_crashes_and_only_removes(text: str) -> None:
+    art = clean_article(Article(id="p", source="p.txt", text=text))
+    assert "\n\n\n" not in art.text
+    flat = strip_markup(text)  # markup syntax is the one thing rewritten rather than removed
+    for word in art.text.split():
+        core = word.strip("“”’\"'")
+        assert not core or core in flat or core.replace("’", "'") in flat, word
