@@ -39,7 +39,9 @@ class RankWeights:
     position_scale: float = 3.0  # sentences: the lead bonus decays as exp(-index / scale)
     corroboration: float = 0.3  # independent origins carrying the fact (copies do not count)
     quality: float = 1.0  # exponent of the stand-alone quality factor (0 = ignore it)
-    query: float = 1.0  # similarity to a section's query, when there is one
+    query: float = 2.0  # similarity to a section's query, when there is one
+    query_expansion: float = 1.0  # weight of words that co-occur with the query in the pool
+    query_teleport: float = 0.9  # share of LexRank's random jumps that land on on-topic facts
     damping: float = 0.15  # LexRank teleport probability
     min_concept: int = 2  # a bigram counts once this many independent origins carry it
 
@@ -190,18 +192,36 @@ def _scaled(v: np.ndarray) -> np.ndarray:
     return v / top if top > 0 else np.zeros_like(v)
 
 
+def query_vector(pool: Pool, query: str, expansion: float) -> np.ndarray:
+    """The query over the pool's stems, expanded with the words that share facts with it
+    (one step of pseudo-relevance feedback, weighted by how on-topic each fact is)."""
+    feats = features(pool)
+    q = text_vector(feats, query)
+    if expansion > 0 and q.any():
+        X = feats.tfidf
+        related = X.T @ (X @ q)
+        norm = float(np.linalg.norm(related))
+        if norm > 0:
+            q = q + expansion * related / norm
+            q /= float(np.linalg.norm(q))
+    return q
+
+
 def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.ndarray:
-    """Centrality + concept coverage + lead position + corroboration, times sentence quality;
-    with a query, LexRank teleports toward on-topic facts and similarity to it is added."""
+    """Centrality + concept coverage + lead position + corroboration, times sentence quality.
+
+    With a query, LexRank's random jumps go mostly to on-topic facts (topic-sensitive
+    LexRank) and similarity to the expanded query is added."""
     feats = features(pool)
     X = feats.tfidf
     n = X.shape[0]
     teleport = np.full(n, 1.0 / n)
     relevance = np.zeros(n)
     if query:
-        relevance = X @ text_vector(feats, query)
+        relevance = X @ query_vector(pool, query, weights.query_expansion)
         if relevance.sum() > 0:
-            teleport = 0.5 * teleport + 0.5 * relevance / relevance.sum()
+            share = min(max(weights.query_teleport, 0.0), 1.0)
+            teleport = (1.0 - share) * teleport + share * relevance / relevance.sum()
     central = _scaled(lexrank(X, teleport, weights.damping))
     concept = np.where(feats.concept_weight >= weights.min_concept, feats.concept_weight, 0.0)
     coverage = _scaled(feats.concepts @ concept)
