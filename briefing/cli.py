@@ -146,9 +146,129 @@ def build(
 # ---------------------------------------------------------------------------------------------
 
 
+@app.command(epilog=EXIT_CODES)
+def pool(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole pool as JSON.")] = False,
+) -> None:
+    """Show the deduplicated sentence pool: each fact once, with every article that carries it."""
+    import json
+
+    from briefing.pipeline import read_pool
+    from briefing.pool import pool_to_dict
+
+    try:
+        result, skipped = read_pool(paths)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    for skip in skipped:
+        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+    data = pool_to_dict(result)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    arts = Table(title="Articles", show_lines=False)
+    for col in ("id", "file", "outlet", "date", "family"):
+        arts.add_column(col)
+    for a in data["articles"]:
+        arts.add_row(a["id"], a["file"], a["outlet"], a["date"], a["family"])
+    console.print(arts)
+    facts = Table(title=f"Facts ({len(data['facts'])})", show_lines=True)
+    for col in ("id", "text", "articles", "origins", "related"):
+        facts.add_column(col, overflow="fold")
+    for f in data["facts"]:
+        facts.add_row(f["id"], f["text"], str(len(f["articles"])), str(len(f["origins"])), " ".join(f["related"]))
+    console.print(facts)
+    typer.echo(f"{len(data['articles'])} articles read, {len(skipped)} skipped", err=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # evaluation commands (issue 4): `briefing eval`
 # ---------------------------------------------------------------------------------------------
+
+
+@app.command("eval", epilog=EXIT_CODES)
+def eval_(
+    dataset: Annotated[
+        Path, typer.Argument(help="Clusters, one JSON a line: {id, documents, references[, topic]}.")
+    ],
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method", "-m", help="Method to score; repeat for a side-by-side table (default: default)."
+        ),
+    ] = None,
+    words: Annotated[int, typer.Option(min=1, help="Summary length in words (summaries are cut to it).")] = 100,
+    dump: Annotated[
+        Path | None, typer.Option(help='Write every summary as {"id", "method", "summary"} JSON lines.')
+    ] = None,
+    systems: Annotated[
+        Path | None,
+        typer.Option(help='Also score submitted summaries: {"id", "systems": {name: text}} JSON lines.'),
+    ] = None,
+    query_from_topic: Annotated[
+        bool, typer.Option(help="Use each cluster's topic (title + narrative) as the ranking query.")
+    ] = False,
+) -> None:
+    """Score summaries of evaluation clusters: ROUGE-1/2 recall (stemmed) per method."""
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from briefing.evaluate import evaluate, load_clusters, load_systems
+
+    methods = list(dict.fromkeys(method or ["default"]))
+    for name in methods:
+        _method_ok(name)
+    err = Console(stderr=True)
+    try:
+        clusters = load_clusters(dataset)
+        given = load_systems(systems) if systems else None
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"{dataset.name}", total=len(clusters))
+            report = evaluate(
+                clusters,
+                methods,
+                words,
+                use_topic=query_from_topic,
+                systems=given,
+                progress=lambda _c: bar.advance(task),
+            )
+        if dump is not None:
+            from briefing.output import write_atomic
+
+            lines = (
+                json.dumps({"id": s.id, "method": s.method, "summary": s.summary}, ensure_ascii=False)
+                for s in report.summaries
+            )
+            write_atomic(dump, "".join(f"{line}\n" for line in lines), overwrite=True)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    query = ", topic as query" if query_from_topic else ""
+    out = Console(width=100)
+    out.print(f"{dataset.name}: ROUGE recall (stemmed), {words} words, {len(clusters)} clusters{query}")
+    table = Table()
+    table.add_column("method")
+    table.add_column("ROUGE-1", justify="right")
+    table.add_column("ROUGE-2", justify="right")
+    table.add_column("clusters", justify="right")
+    for score in report.scores:
+        table.add_row(score.method, f"{score.rouge1:.4f}", f"{score.rouge2:.4f}", str(score.clusters))
+    out.print(table)
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,3 +411,111 @@ def outbox_cmd(
 # ---------------------------------------------------------------------------------------------
 # daily commands (issue 7): `briefing daily`, `briefing stories`, `briefing init`
 # ---------------------------------------------------------------------------------------------
+
+
+@app.command(epilog=EXIT_CODES)
+def stories(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (or URLs) to group.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print {\"stories\": [{id, title, articles}]} as JSON.")] = False,
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="How alike articles must be to be one story (higher: more, smaller stories)."),
+    ] = None,
+) -> None:
+    """Group articles into stories (the events they report) and print them."""
+    import json
+
+    from briefing.ingest import ingest
+    from briefing.pipeline import prepare_articles
+    from briefing.stories import DEFAULT_THRESHOLD, cluster_articles
+
+    result = ingest(paths)
+    articles, bad = prepare_articles(result.articles)
+    for skip in (*result.skipped, *bad):
+        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+    if not articles:
+        typer.echo("error: no readable article in the input", err=True)
+        raise typer.Exit(3)
+    found = cluster_articles(articles, DEFAULT_THRESHOLD if threshold is None else threshold)
+    label = {a.id: a.label for a in articles}
+    if as_json:
+        data = {"stories": [{"id": s.id, "title": s.title, "articles": [label[a] for a in s.articles]}
+                            for s in found]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for s in found:
+        typer.echo(f"{s.id}  {s.title}  ({len(s.articles)} article{'s' if len(s.articles) != 1 else ''})")
+        for a in s.articles:
+            typer.echo(f"    {label[a]}")
+
+
+@app.command(epilog=EXIT_CODES)
+def init(
+    path: Annotated[Path | None, typer.Argument(help="Where to write the example config (default: the user config file).")] = None,
+) -> None:
+    """Write a commented example config for `briefing daily` (never over an existing file)."""
+    from briefing.config import default_config_path, write_template
+
+    try:
+        written = write_template(path or default_config_path())
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    typer.echo(str(written))
+
+
+@app.command(epilog=EXIT_CODES)
+def daily(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", envvar="BRIEFING_CONFIG", help="Daily config TOML (default: the user config file; see `briefing init`)."),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="The day (YYYY-MM-DD); a past day is rebuilt from the history and archive.")
+    ] = None,
+    email: Annotated[bool, typer.Option("--email", help="Email the briefing (mail table of the config); never the same one twice.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the briefing; move, write, record and send nothing.")
+    ] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="History database (default: the config's db, else the user data folder).")] = None,
+) -> None:
+    """Build the day's briefing from inboxes, feeds and URLs: one section per story, only what is new."""
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from briefing.config import load_config
+    from briefing.daily import check_date, run_daily, summary_line
+
+    try:
+        cfg = load_config(config)
+        today = dt.date.today().isoformat()
+        day = check_date(date) if date else today
+        console = Console(stderr=True)
+        with Progress(
+            TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+            console=console, transient=True, disable=not console.is_terminal,
+        ) as bars:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bars.add_task(stage, total=total)
+                bars.update(tasks[stage], completed=done, total=total)
+
+            result = run_daily(cfg, day, collect=day >= today, dry_run=dry_run, email=email,
+                               db=db, progress=progress)
+        for skip in result.skipped:
+            typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        if dry_run:
+            sys.stdout.write(result.markdown)
+        else:
+            for path in result.paths:
+                typer.echo(str(path))
+        if result.mail in ("waiting", "failed"):
+            typer.echo(f"mail not sent: {result.mail_detail}", err=True)
+        typer.echo(summary_line(result), err=True)
+        if result.mail in ("waiting", "failed"):
+            raise typer.Exit(6)
+    except BriefingError as exc:
+        raise _fail(exc) from None

@@ -70,6 +70,17 @@ def pool_articles(articles: Sequence[Article]) -> Pool:
     return build_pool(articles, sentences)
 
 
+def read_pool(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Pool, list[Skip]]:
+    """Ingest, clean, split and pool the inputs (the `briefing pool` command)."""
+    result = ingest(paths, max_bytes)
+    articles, skipped = prepare_articles(result.articles)
+    skipped = list(result.skipped) + skipped
+    if not articles:
+        reasons = "; ".join(f"{Path(s.source).name}: {s.reason}" for s in skipped[:5])
+        raise NoArticlesError(f"no readable article in the input ({reasons or 'no files found'})")
+    return pool_articles(articles), skipped
+
+
 def _budget_for(prompt: Prompt, settings: Settings) -> tuple[int | None, int | None]:
     if settings.sentences or settings.words:
         return settings.sentences, settings.words

@@ -6,16 +6,12 @@ and is fed the deduplicated pool (one sumy sentence per fact) through our tokeni
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from briefing.errors import BriefingError
+from briefing.features import WORD, features, stop_words, text_vector
 from briefing.models import Pool
 
 SUMY_METHODS = (
@@ -30,17 +26,24 @@ SUMY_METHODS = (
     "random",
 )
 METHODS = ("default", *SUMY_METHODS)
-WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
 class RankWeights:
-    """Weights of the default ranker's signals (measured defaults; see README)."""
+    """Settings of the default ranker (defaults measured on the dev sets; see README)."""
 
-    centrality: float = 1.0
-    corroboration: float = 0.3
-    position: float = 0.4
-    query: float = 1.0
+    centrality: float = 1.0  # LexRank over the pool's tf-idf similarity
+    coverage: float = 1.0  # weight of the widely carried stem bigrams a fact contains
+    position: float = 0.5  # lead sentences of their articles
+    position_scale: float = 3.0  # sentences: the lead bonus decays as exp(-index / scale)
+    corroboration: float = 0.3  # independent origins carrying the fact (copies do not count)
+    quality: float = 1.0  # exponent of the stand-alone quality factor (0 = ignore it)
+    query: float = 1.0  # similarity to a section's query, when there is one
+    damping: float = 0.15  # LexRank teleport probability
+    min_concept: int = 2  # a bigram counts once this many independent origins carry it
+
+
+DEFAULT_WEIGHTS = RankWeights()
 
 
 class UnknownMethodError(BriefingError):
@@ -59,13 +62,6 @@ class _Tokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         return tuple(WORD.findall(sentence))
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words("english"))
 
 
 def _sumy_summarizer(method: str, bonus_words: tuple[str, ...]):
@@ -94,79 +90,138 @@ def _sumy_summarizer(method: str, bonus_words: tuple[str, ...]):
     }
     stemmer = Stemmer("english")
     summarizer = classes[method](stemmer)
-    stop = _stop_words()
-    summarizer.stop_words = stop
+    stop = sorted(stop_words())
     if method == "edmundson":
-        summarizer.bonus_words = bonus_words or ("said",)
-        summarizer.stigma_words = ("reportedly", "allegedly", "maybe")
-        summarizer.null_words = tuple(sorted(stop))
+        # As sumy's own command line sets it up: headings' words are the bonus words, else the
+        # parser's built-in lists (which are Czech, so they match nothing in English text).
+        from sumy.parsers.parser import DocumentParser
+
+        summarizer.null_words = stop
+        summarizer.bonus_words = bonus_words or DocumentParser.SIGNIFICANT_WORDS
+        summarizer.stigma_words = DocumentParser.STIGMA_WORDS
+    elif method != "random":
+        summarizer.stop_words = stop
     return summarizer
 
 
-def _sumy_scores(pool: Pool, method: str, query: str | None) -> np.ndarray:
-    """Each fact's rating under a sumy method; higher is better."""
-    import random as _random
-
+def _sumy_document(pool: Pool, tok: _Tokenizer):
+    """One paragraph per article, headed by its title; each fact once, in the article that
+    carried it first. Returns the document and the fact index of each document sentence."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph
     from sumy.models.dom import Sentence as SumySentence
 
+    order = {a.id: n for n, a in enumerate(pool.articles)}
+    home: dict[str, list[tuple[int, int]]] = {}
+    for i, fact in enumerate(pool.facts):
+        first = min(fact.members, key=lambda m: (order.get(m.article_id, len(order)), m.index))
+        home.setdefault(first.article_id, []).append((first.index, i))
+    paragraphs = []
+    index: list[int] = []
+    for art in sorted(pool.articles, key=lambda a: order[a.id]):
+        facts = sorted(home.get(art.id, ()))
+        if not facts:
+            continue
+        heading = [SumySentence(art.title, tok, is_heading=True)] if art.title.strip() else []
+        paragraphs.append(Paragraph(heading + [SumySentence(pool.facts[i].text, tok) for _, i in facts]))
+        index.extend(i for _, i in facts)
+    return ObjectDocumentModel(paragraphs), index
+
+
+def _sumy_scores(pool: Pool, method: str, query: str | None) -> np.ndarray:
+    """Each fact's rating under a sumy method, as the method itself rates it; higher is better.
+
+    Every sumy summarizer ends in `_get_best_sentences(sentences, count, rating, ...)` with the
+    rating of each sentence (a dict, or a callable: LSA's yields ranks in document order, so it
+    must be called exactly once per sentence, in order). We rate there and stop.
+    """
+    import random as _random
+
     tok = _Tokenizer()
-    sents = [SumySentence(f.text, tok) for f in pool.facts]
-    doc = ObjectDocumentModel((Paragraph(sents),))
+    doc, index = _sumy_document(pool, tok)
     bonus = tuple(w.lower() for w in WORD.findall(query or "")) or tuple(
         w.lower() for a in pool.articles for w in WORD.findall(a.title)
     )
     summarizer = _sumy_summarizer(method, bonus)
-    captured: dict[str, Callable] = {}
-    original = summarizer._get_best_sentences
+    captured: list[list[float]] = []
 
-    def capture(sentences, count, rating, *args, **kwargs):
-        captured["rate"] = (
-            (lambda s: rating[s]) if isinstance(rating, dict) else (lambda s: rating(s, *args, **kwargs))
-        )
-        return original(sentences, count, rating, *args, **kwargs)
+    def rate_all(sentences, count, rating, *args, **kwargs):
+        if isinstance(rating, dict):
+            captured.append([float(rating[s]) for s in sentences])
+        else:
+            captured.append([float(rating(s, *args, **kwargs)) for s in sentences])
+        return ()
 
-    summarizer._get_best_sentences = capture
-    if method == "random":
-        _random.seed(0)  # deterministic output for the same input
-    summarizer(doc, len(sents))
-    if "rate" not in captured:
-        return np.zeros(len(sents))
-    rate = captured["rate"]
-    return np.array([float(rate(s)) for s in sents], dtype=float)
+    summarizer._get_best_sentences = rate_all
+    state = _random.getstate()
+    _random.seed(0)  # `random` is deterministic for the same input
+    try:
+        summarizer(doc, len(index))
+    finally:
+        _random.setstate(state)
+    scores = np.zeros(len(pool.facts))
+    if captured and len(captured[-1]) == len(index):
+        scores[index] = captured[-1]
+    return scores
+
+
+def lexrank(X, teleport: np.ndarray, damping: float, iterations: int = 100) -> np.ndarray:
+    """Continuous LexRank on cosine similarities of the rows of X (L2-normalised, sparse).
+
+    The similarity matrix S = X Xᵀ is never built: each power-iteration step applies it as
+    X (Xᵀ v), so cost is linear in the text, not quadratic in the number of facts.
+    """
+    n = X.shape[0]
+    degree = X @ (X.T @ np.ones(n))
+    degree[degree <= 0] = 1.0
+    p = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        new = damping * teleport + (1.0 - damping) * (X @ (X.T @ (p / degree)))
+        new /= new.sum()
+        done = np.abs(new - p).sum() < 1e-9
+        p = new
+        if done:
+            break
+    return p
+
+
+def _scaled(v: np.ndarray) -> np.ndarray:
+    top = float(v.max()) if v.size else 0.0
+    return v / top if top > 0 else np.zeros_like(v)
 
 
 def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.ndarray:
-    """Centroid centrality + independent corroboration + lead position (+ query similarity)."""
-    texts = [f.text for f in pool.facts]
-    vec = TfidfVectorizer(stop_words=sorted(_stop_words()), sublinear_tf=True, token_pattern=WORD.pattern)
-    try:
-        X = vec.fit_transform(texts)
-    except ValueError:  # no content words at all
-        return np.zeros(len(texts))
-    X = normalize(X)
-    centroid = np.asarray(X.mean(axis=0)).ravel()
-    norm = np.linalg.norm(centroid)
-    central = X @ (centroid / norm) if norm else np.zeros(len(texts))
-    n_origins = max(1, len(set(pool.families.values())))
-    corroboration = np.array([len(f.origins) for f in pool.facts], dtype=float) / n_origins
-    position = np.array([1.0 - min(1.0, f.position) for f in pool.facts])
-    score = (
-        weights.centrality * np.asarray(central).ravel()
-        + weights.corroboration * corroboration
-        + weights.position * position
-    )
+    """Centrality + concept coverage + lead position + corroboration, times sentence quality;
+    with a query, LexRank teleports toward on-topic facts and similarity to it is added."""
+    feats = features(pool)
+    X = feats.tfidf
+    n = X.shape[0]
+    teleport = np.full(n, 1.0 / n)
+    relevance = np.zeros(n)
     if query:
-        q = normalize(vec.transform([query]))
-        score = score + weights.query * np.asarray((X @ q.T).todense()).ravel()
-    return score
+        relevance = X @ text_vector(feats, query)
+        if relevance.sum() > 0:
+            teleport = 0.5 * teleport + 0.5 * relevance / relevance.sum()
+    central = _scaled(lexrank(X, teleport, weights.damping))
+    concept = np.where(feats.concept_weight >= weights.min_concept, feats.concept_weight, 0.0)
+    coverage = _scaled(feats.concepts @ concept)
+    lead = np.exp(-feats.lead / max(weights.position_scale, 1e-9))
+    most = feats.origins.max()
+    corroboration = (feats.origins - 1) / (most - 1) if most > 1 else np.zeros(n)
+    score = (
+        weights.centrality * central
+        + weights.coverage * coverage
+        + weights.position * lead
+        + weights.corroboration * corroboration
+        + weights.query * _scaled(relevance)
+    )
+    return score * feats.quality**weights.quality
 
 
 def score_facts(
     pool: Pool,
     method: str = "default",
     query: str | None = None,
-    weights: RankWeights = RankWeights(),
+    weights: RankWeights = DEFAULT_WEIGHTS,
 ) -> np.ndarray:
     """One score per fact of the pool, aligned with `pool.facts`."""
     if method not in METHODS:

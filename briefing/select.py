@@ -6,9 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
+from briefing.features import features
 from briefing.models import Pool
 
 
@@ -27,33 +26,37 @@ def select_facts(
     scores: np.ndarray,
     budget: Budget,
     exclude: Collection[str] = (),
-    redundancy: float = 0.6,
+    redundancy: float | None = 0.5,
+    fill: bool = False,
 ) -> list[int]:
-    """Indices of chosen facts in score order: best first, skipping near-repeats."""
+    """Indices of chosen facts, best first, skipping any too similar to one already chosen.
+
+    `redundancy` is the tf-idf cosine above which a fact repeats a chosen one (None: keep
+    every fact, in pure score order). With a word budget a fact that does not fit is passed
+    over for a shorter one, unless `fill`: then the last fact may run past the budget (for
+    evaluations that cut summaries to N words).
+    """
     facts = pool.facts
     if not facts:
         return []
-    try:
-        X = normalize(TfidfVectorizer().fit_transform([f.text for f in facts]))
-    except ValueError:
-        X = None
-    order = sorted(range(len(facts)), key=lambda i: (-scores[i], i))
+    feats = features(pool)
+    X = feats.tfidf
+    order = np.lexsort((np.arange(len(facts)), -np.asarray(scores, dtype=float)))
     chosen: list[int] = []
     words = 0
     for i in order:
+        i = int(i)
         if facts[i].id in exclude:
             continue
         if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
-        n = len(facts[i].text.split())
-        if budget.words is not None and chosen and words + n > budget.words:
-            continue
-        if X is not None and chosen:
-            sim = (X[chosen] @ X[i].T).toarray().ravel()
-            if sim.max() > redundancy:
-                continue
-        chosen.append(i)
-        words += n
         if budget.words is not None and words >= budget.words:
             break
+        n = int(feats.words[i])
+        if budget.words is not None and words + n > budget.words and not (fill and chosen):
+            continue
+        if redundancy is not None and chosen and (X[chosen] @ X[i].T).max() > redundancy:
+            continue
+        chosen.append(i)
+        words += n
     return chosen

@@ -47,9 +47,15 @@ SENTENCE_STARTERS = frozenset(
 
 # Glued sentences: "word.Next", "word”.Next", "word.”Next" (a full stop, then no space).
 _GLUED = re.compile(r"(?<=[a-z\d%)\]”\"’])([.!?]+)([”\"’]?)(?=[“\"]?(?:[A-Z][a-z]|[AI]\s))")
-_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _LINE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_SPACED_DOTS = re.compile(r"\.(?: \.){2,}")  # newswire `. . .` ellipses
+_CLAUSE_BREAK = re.compile(r"(?<=[;:])\s|\s(?=[—–] )|(?<=,)\s")
 MAX_QUOTE_MERGE_WORDS = 80
+# Longer than this is not a sentence but unpunctuated text (a list, a scrape without stops):
+# it is cut at clause breaks, or at this many words, so no item grows without bound.
+MAX_SENTENCE_WORDS = 100
 
 
 @lru_cache(maxsize=1)
@@ -77,12 +83,12 @@ def _paragraphs(text: str) -> list[str]:
     """Paragraphs (blank-line blocks, or lines ending a sentence), with lines broken
     mid-sentence joined back together."""
     paras: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
+    for block in _BLANK_LINE.split(text):
         current = ""
         for line in block.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
+            line = " ".join(line.split())  # one space between words; str.split knows NBSP & co.
+            if not _HAS_WORD.search(line):
+                continue  # blank, or punctuation alone: nothing to say
             if current and (not _LINE_END.search(current) or line[0].islower()):
                 current = f"{current} {line}"  # a sentence broken by a line break
             else:
@@ -96,15 +102,11 @@ def _paragraphs(text: str) -> list[str]:
 
 def _quote_open(text: str) -> bool:
     """Whether a double quotation is left open at the end of `text`."""
-    is_open = False
-    for ch in text:
-        if ch == "“":
-            is_open = True
-        elif ch == "”":
-            is_open = False
-        elif ch == '"':
-            is_open = not is_open
-    return is_open
+    straight = text.count('"')
+    net = text.count("“") - text.count("”")
+    if net > 0:  # straight quotes close curly ones first (`“mixed,"` is common in scraped text)
+        return straight < net or (straight - net) % 2 == 1
+    return straight % 2 == 1
 
 
 def _unglue(para: str) -> str:
@@ -153,16 +155,33 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _cap(sent: str) -> list[str]:
+    """Cut an over-long 'sentence' at clause breaks (`;`, `:`, dashes, then commas), else at
+    MAX_SENTENCE_WORDS words."""
+    words = sent.split()
+    if len(words) <= MAX_SENTENCE_WORDS:
+        return [sent]
+    pieces: list[str] = []
+    rest = sent
+    while len(rest.split()) > MAX_SENTENCE_WORDS:
+        head = " ".join(rest.split()[:MAX_SENTENCE_WORDS])
+        cuts = [m.start() for m in _CLAUSE_BREAK.finditer(head) if m.start() > len(head) // 3]
+        cut = cuts[-1] if cuts else len(head)
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return [*pieces, rest] if rest else pieces
+
+
 def split_text(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs for a cleaned text."""
     out: list[tuple[int, str]] = []
     tok = tokenizer()
     for p, para in enumerate(_paragraphs(text)):
-        para = _unglue(_SPACES.sub(" ", para))
-        for sent in tok.tokenize(para):
-            sent = sent.strip()
-            if sent:
-                out.append((p, sent))
+        if ". ." in para:
+            para = _SPACED_DOTS.sub(lambda m: "." * min(4, m.group(0).count(".")), para)
+        for sent in tok.tokenize(_unglue(para)):
+            if _HAS_WORD.search(sent):
+                out.extend((p, piece) for piece in _cap(sent.strip()))
     return _merge(out)
 
 

@@ -9,6 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -361,3 +363,49 @@ def test_url_timeout(httpserver: HTTPServer) -> None:
     articles, skipped = load_url(httpserver.url_for("/slow"), timeout=0.3)
     assert not articles
     assert skipped[0].reason == "could not fetch: timed out after 0.3 s"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=300))
+def test_decode_never_crashes(data: bytes) -> None:
+    try:
+        text = decode_bytes(data)
+    except ValueError as exc:
+        assert str(exc).startswith("binary file")
+    else:
+        assert "\r" not in text and "\x00" not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_any_unicode_text_survives_utf8_and_utf16_with_bom(text: str) -> None:
+    from briefing.ingest import normalize_text
+
+    expected = normalize_text(text)
+    assert decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == expected
+    # (a UTF-16 BOM then U+0000 is byte for byte a UTF-32 BOM: that text is ambiguous)
+    if not text.startswith("\x00"):
+        assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == expected
+
+
+def test_html_that_trips_the_date_extractor_still_gives_a_clean_answer(tmp_path: Path) -> None:
+    # found by fuzzing: htmldate raised an AssertionError inside lxml on this page
+    result = _one(tmp_path, "odd.html", "<svg><!DOCTYPE html>")
+    assert not result.articles
+    assert result.skipped[0].reason.startswith(("no article text", "could not parse the HTML"))
+
+
+_HTML_BITS = st.sampled_from(
+    list("ab <>/=\"'&;!-\n")
+    + ["<html>", "<body>", "<p>", "</p>", "<script>", "<title>", "<!DOCTYPE html>", "<article>",
+       "<h1>", "<![CDATA[", "<?xml version='1.0'?>", "&#0;", "<svg>", "<math>", "<meta content=\""]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_HTML_BITS, max_size=60).map("".join))
+def test_any_html_gives_an_article_or_a_reason(html: str) -> None:
+    from briefing.ingest import articles_from_text
+
+    articles, skipped = articles_from_text(html, "x.html", "html")
+    assert len(articles) + len(skipped) == 1

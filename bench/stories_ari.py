@@ -1,0 +1,113 @@
+"""Story clustering on mixed, shuffled news clusters: adjusted Rand index, purity, story count.
+
+Usage: PYTHONPATH=. python bench/stories_ari.py [--threshold T] [--seed N]
+
+Every document of each evaluation set is mixed with the others and shuffled, then grouped
+back with `briefing.stories`; the true clusters are the sets' own clusters. Besides each set
+alone and all of them together, it runs mixes of 50 clusters x 10 documents drawn from all
+sets (the shape of the reviewers' held-out check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sklearn.metrics import adjusted_rand_score
+
+from briefing.ingest import article_id
+from briefing.models import Article
+from briefing.pipeline import prepare_articles
+from briefing.stories import DEFAULT_THRESHOLD, cluster_articles
+
+
+def _dev_dir() -> Path:
+    """$BRIEFING_SHARED_DATA/dev, else the nearest `shared/data/dev` above this script."""
+    if os.environ.get("BRIEFING_SHARED_DATA"):
+        return Path(os.environ["BRIEFING_SHARED_DATA"]) / "dev"
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "data" / "dev").is_dir():
+            return parent / "shared" / "data" / "dev"
+    return Path("shared/data/dev")
+
+
+DEV = _dev_dir()
+SETS = ("duc2003_task2", "multiling2011_en", "duc2007_main_partial")
+
+
+def load(name: str) -> list[tuple[str, list[dict]]]:
+    with open(DEV / f"{name}.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return [(f"{name}/{row['id']}", row["documents"]) for row in rows]
+
+
+def mix(clusters: list[tuple[str, list[dict]]], seed: int, per: int | None = None,
+        n_clusters: int | None = None) -> tuple[list[Article], list[str]]:
+    rng = random.Random(seed)
+    if n_clusters is not None:
+        clusters = rng.sample(clusters, n_clusters)
+    docs: list[tuple[str, dict]] = []
+    for cid, documents in clusters:
+        chosen = rng.sample(documents, per) if per and len(documents) > per else documents
+        docs += [(cid, d) for d in chosen]
+    rng.shuffle(docs)
+    articles = []
+    for i, (_, d) in enumerate(docs):
+        source = f"doc{i}"
+        articles.append(Article(id=article_id(source, d["text"]), source=source, text=d["text"],
+                                title=d.get("title", ""), date=d.get("date", "")))
+    return articles, [cid for cid, _ in docs]
+
+
+def purity(truth: list[str], pred: list[int]) -> float:
+    groups: dict[int, list[str]] = defaultdict(list)
+    for t, p in zip(truth, pred, strict=True):
+        groups[p].append(t)
+    return sum(Counter(g).most_common(1)[0][1] for g in groups.values()) / len(truth)
+
+
+def evaluate(name: str, articles: list[Article], truth: list[str], threshold: float) -> float:
+    cleaned, _ = prepare_articles(articles)
+    keep = {a.id for a in cleaned}
+    truth = [t for a, t in zip(articles, truth, strict=True) if a.id in keep]
+    start = time.perf_counter()
+    stories = cluster_articles(cleaned, threshold)
+    seconds = time.perf_counter() - start
+    where = {aid: n for n, s in enumerate(stories) for aid in s.articles}
+    pred = [where[a.id] for a in cleaned]
+    ari = adjusted_rand_score(truth, pred)
+    print(f"{name:<28} docs {len(cleaned):>4}  clusters {len(set(truth)):>3}  stories {len(stories):>4}"
+          f"  ARI {ari:.3f}  purity {purity(truth, pred):.3f}  {seconds:.2f}s")
+    return ari
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if not DEV.exists():
+        print(f"{DEV} is absent: nothing to measure", file=sys.stderr)
+        return 1
+    data = {name: load(name) for name in SETS}
+    aris = []
+    for name in SETS:
+        aris.append(evaluate(name, *mix(data[name], args.seed), args.threshold))
+    everything = [c for name in SETS for c in data[name]]
+    aris.append(evaluate("all sets", *mix(everything, args.seed), args.threshold))
+    for k in range(3):
+        seed = args.seed + k
+        aris.append(evaluate(f"50 clusters x 10 (seed {seed})",
+                             *mix(everything, seed, per=10, n_clusters=50), args.threshold))
+    print(f"threshold {args.threshold}: mean ARI {sum(aris) / len(aris):.3f}, min {min(aris):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""Text features of a pool's facts, computed once per pool and shared by rank and select.
+
+Everything is a sparse matrix over the pool's own vocabulary (stemmed content words and their
+bigrams), so cost grows with the text, never with pairs of facts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefing.models import Pool
+
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+# A sentence that opens by pointing back at something the reader has not seen.
+DANGLING = re.compile(
+    r"^(?:he|she|it|they|them|his|her|hers|its|their|theirs|this|that|these|those|such|"
+    r"but|and|or|so|also|however|meanwhile|still|yet|instead|then|there|here|both|another|"
+    r"the two|the latter|the former|other)\b",
+    re.IGNORECASE,
+)
+OPEN_QUOTE = re.compile(r"^\s*(?:``|''|[\"“‘'])")
+ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|told|according|added|asked|stated|announced|declared|wrote|reported)\b",
+    re.IGNORECASE,
+)
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]+)*\s*(?:\([\w ]+\)\s*)?(?:_|--|—|-)\s")
+TERMINAL = re.compile(r"[.!…][\"'”’)\]]*$|[.!…]\s*(?:''|``)$")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """sumy's shipped English stop words, read from its data without importing sumy."""
+    spec = importlib.util.find_spec("sumy")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "stopwords" / "english.txt"
+    words = path.read_text(encoding="utf-8").split()
+    return frozenset(w.strip().lower() for w in words if w.strip())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball in C, light to import, fast
+
+    return Stemmer.Stemmer("english", 100_000)
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of a text's content words (stop words dropped), in order."""
+    stop = stop_words()
+    return _stemmer().stemWords([w for w in WORD.findall(text.lower()) if w not in stop and not w.isdigit()])
+
+
+def quality(text: str) -> float:
+    """How well a sentence stands alone as a summary line, in (0, 1]."""
+    words = text.split()
+    n = len(words)
+    q = 1.0
+    if n < 6:
+        q *= 0.3
+    elif n < 10:
+        q *= 0.75
+    elif n > 45:
+        q *= 0.8
+    if text.rstrip().endswith("?"):
+        q *= 0.4
+    if not TERMINAL.search(text.rstrip()) and not text.rstrip().endswith(("'", '"', "”")):
+        q *= 0.6  # a headline, caption or cut fragment
+    if DANGLING.match(text):
+        q *= 0.7
+    if OPEN_QUOTE.match(text) and not ATTRIBUTION.search(text):
+        q *= 0.5  # a quotation with no speaker
+    if DATELINE.match(text):
+        q *= 0.8
+    return q
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    words: np.ndarray  # whitespace word count of each fact
+    tfidf: sp.csr_matrix  # facts x stems, rows L2-normalised
+    vocab: dict[str, int]  # stem -> column of `tfidf`
+    idf: np.ndarray
+    concepts: sp.csr_matrix  # facts x concepts (stem bigrams), binary
+    concept_weight: np.ndarray  # independent origins carrying each concept
+    origins: np.ndarray  # independent origins carrying each fact
+    lead: np.ndarray  # best position of the fact in any article: 0 = first sentence
+    relative: np.ndarray  # best relative position, 0 = lead, 1 = last
+    quality: np.ndarray
+
+
+def _build(pool: Pool) -> Features:
+    facts = pool.facts
+    n = len(facts)
+    stems = [content_stems(f.text) for f in facts]
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, toks in enumerate(stems):
+        for t in toks:
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+    tf = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
+    tf.sum_duplicates()
+    df = np.asarray((tf > 0).sum(axis=0)).ravel()
+    idf = np.log((n + 1) / (df + 1)) + 1.0
+    X = tf.copy()
+    X.data = 1.0 + np.log(X.data)
+    X = X @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ X
+    # Concepts: adjacent content-stem pairs; their weight counts independent origins, so a
+    # syndicated copy adds nothing.
+    families = {a: pool.families.get(a, a) for f in facts for a in f.articles}
+    fam_ids: dict[str, int] = {}
+    cvocab: dict[tuple[str, str], int] = {}
+    crow, ccol = [], []
+    frow, fcol = [], []
+    for i, (fact, toks) in enumerate(zip(facts, stems, strict=True)):
+        for pair in set(itertools.pairwise(toks)):
+            crow.append(i)
+            ccol.append(cvocab.setdefault(pair, len(cvocab)))
+        for fam in {families[a] for a in fact.articles} or {fact.id}:
+            frow.append(i)
+            fcol.append(fam_ids.setdefault(fam, len(fam_ids)))
+    C = sp.csr_matrix((np.ones(len(crow)), (crow, ccol)), shape=(n, max(1, len(cvocab))))
+    F = sp.csr_matrix((np.ones(len(frow)), (frow, fcol)), shape=(n, max(1, len(fam_ids))))
+    carried = (C.T @ F).tocsr()
+    carried.data[:] = 1.0
+    cweight = np.asarray(carried.sum(axis=1)).ravel()
+    lead = np.array([min(m.index for m in f.members) for f in facts], dtype=float)
+    return Features(
+        words=np.array([len(f.text.split()) for f in facts], dtype=float),
+        tfidf=X.tocsr(),
+        vocab=vocab,
+        idf=idf,
+        concepts=C,
+        concept_weight=cweight,
+        origins=np.asarray((F > 0).sum(axis=1)).ravel().astype(float),
+        lead=lead,
+        relative=np.array([min(1.0, f.position) for f in facts], dtype=float),
+        quality=np.array([quality(f.text) for f in facts]),
+    )
+
+
+_CACHE: OrderedDict[int, tuple[Pool, Features]] = OrderedDict()
+
+
+def features(pool: Pool) -> Features:
+    """The pool's features; the sections of one briefing share them (small identity cache)."""
+    hit = _CACHE.get(id(pool))
+    if hit is not None and hit[0] is pool:
+        _CACHE.move_to_end(id(pool))
+        return hit[1]
+    feats = _build(pool)
+    _CACHE[id(pool)] = (pool, feats)
+    while len(_CACHE) > 4:
+        _CACHE.popitem(last=False)
+    return feats
+
+
+def text_vector(feats: Features, text: str) -> np.ndarray:
+    """A text as an L2-normalised tf-idf vector over the pool's stems (dense, vocabulary size)."""
+    v = np.zeros(feats.tfidf.shape[1])
+    for t in content_stems(text):
+        j = feats.vocab.get(t)
+        if j is not None:
+            v[j] += 1.0
+    nz = v > 0
+    v[nz] = (1.0 + np.log(v[nz])) * feats.idf[nz]
+    norm = np.linalg.norm(v)
+    return v / norm if norm else v
