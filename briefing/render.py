@@ -42,7 +42,8 @@ def escape_md(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "1." or "1)" would start a list
-    return re.sub(r"^([-+])", r"\\\1", text)  # "-" or "+" would start a list
+    text = re.sub(r"^([-+])", r"\\\1", text)  # "-" or "+" would start a list
+    return re.sub(r"^~", "&#126;", text)  # "~~~" would open a code fence (no "\~" in Python-Markdown)
 
 
 def _code(text: str) -> str:
