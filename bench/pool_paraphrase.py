@@ -92,7 +92,7 @@ def main() -> None:
     for name, rows_ in (("tune", tune), ("test", test)):
         print(f"\n{name} half: {len(rows_)} pairs")
         print("  threshold  precision  recall   (merged = level 1, or level 2 above threshold; no veto)")
-        for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
+        for t in (0.5, 0.6, 0.65, 0.68, 0.7, 0.75, 0.8, 0.85, 0.9):
             pred = (~vetoed) & (level1 | (prob >= t))
             p, r = pr(pred[rows_], gold[rows_])
             mark = " <- shipped" if abs(t - similarity.MERGE_THRESHOLD) < 1e-9 else ""

@@ -104,7 +104,8 @@ _NAV_WORDS = (
     r"follow(?: us)?|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences)|"
     r"cookie (?:settings|policy|preferences)|privacy(?: policy| notice)?|terms(?: of use| of service| and conditions)?|"
     r"contact us|about us|newsletters?|join our newsletter|get the app|download the app|subscribe(?: now)?|"
-    r"\d+\s*min(?:ute)?s?(?: read| listen)?"
+    r"\d+\s*min(?:ute)?s?(?: read| listen)?|\d+\s*(?:minutes?|hours?|days?|mins?|hrs?) ago|save|saved|"
+    r"bookmark|gift (?:this )?article|view (?:all|more)|open in app|play|pause|mute|close|expand"
 )
 NAV_LINE = re.compile(rf"^(?:{_NAV_WORDS})(?:\s*[|·•:,/]\s*(?:{_NAV_WORDS}))*\s*[:›»>|]?\s*$", re.I)
 MENU = re.compile(r"^[^.!?]{0,40}(?:\s[|•·›»>/]\s[^.!?]{1,40}){2,}$")  # "Home | News | Sport"
@@ -170,7 +171,14 @@ BY_LINE = re.compile(
     rf"^(?i:by|written by|story by|words by|reported by)\s*:?\s+(?P<names>{_PEOPLE}|[A-Z][A-Z'’.\- ]+[A-Z])"
     rf"(?:\s*(?:,|\||—|–|-|·|•|\bin\b|\bfor\b)\s*(?P<rest>.{{0,80}}))?$"
 )
-CREDIT_NAMES = re.compile(rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b")
+CREDIT_NAMES = re.compile(
+    rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b|^\(?(?i:reporting|writing) by\s+(?P<by>{_PEOPLE})"
+)
+# A picture agency's credit standing alone: `Getty Images`, `AFP via Getty Images`, `EPA-EFE/Ana Bell`.
+CREDIT_ONLY = re.compile(
+    r"^(?:[\w.'’\- ]{0,40}(?:/|\bvia\b)\s*)?(?i:getty images|shutterstock|alamy|epa(?:-efe)?|afp|reuters|"
+    r"ap photo|ap|pa wire|pa media|anadolu|bloomberg|nurphoto|sopa images|imago)(?:\s*/\s*[\w.'’\- ]{1,40})?$"
+)
 CLOSING_CREDIT = re.compile(rf"^(?P<names>{_PEOPLE})\s*(?:,|\||—|–)\s*(?P<org>{_ORG})\.?$")
 LABEL = re.compile(r"^(?P<name>[A-Z0-9][\w&'’.\-]*(?:\s+(?:[A-Z0-9][\w&'’.\-]*|of|the|and|&)){0,4})\s*:$")
 EDITORIAL_NOTE = re.compile(
@@ -267,6 +275,8 @@ def is_caption(line: str) -> bool:
     `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
     if line.startswith(("“", '"', "‘")):
         return False
+    if _words(line) <= 8 and CREDIT_ONLY.match(line):
+        return True
     if CAPTION_LEAD.match(line) and _words(line) < 60:
         return True
     if not line.endswith(")") and not re.search(r"(?i:photo|image|picture|credit)", line):
@@ -463,7 +473,7 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
     ):
         m = CREDIT_NAMES.match(line)
         if m:
-            meta.setdefault("credit_byline", _tidy_people(m.group("names")))
+            meta.setdefault("credit_byline", _tidy_people(m.group("names") or m.group("by")))
         return CREDIT
     by = BY_LINE.match(line)
     if by and _words(line) <= 16 and not TERMINAL.search(line.rstrip(".")):

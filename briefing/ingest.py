@@ -341,16 +341,28 @@ def article_from_html(html: str | bytes, source: str, url: str = "") -> Article:
     """Extract the article body and metadata (title, site, date, author, url) with trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url or None,
-        include_comments=False,
-        include_tables=False,
-        include_formatting=True,  # headings come out as `#` lines, paragraphs as blank-line blocks
-        with_metadata=True,
-        # Pages may be dated in the future (embargoed, scheduled, or invented examples).
-        date_extraction_params={"original_date": True, "max_date": "2100-12-31"},
-    )
+    def extract(with_metadata: bool):
+        return trafilatura.bare_extraction(
+            html,
+            url=url or None,
+            include_comments=False,
+            include_tables=False,
+            include_formatting=True,  # headings come out as `#` lines, paragraphs as blank-line blocks
+            with_metadata=with_metadata,
+            # Pages may be dated in the future (embargoed, scheduled, or invented examples).
+            date_extraction_params={"original_date": True, "max_date": "2100-12-31"},
+        )
+
+    # trafilatura and htmldate can trip on malformed markup (fuzzing found `<svg><!DOCTYPE html>`
+    # raising an AssertionError in lxml): fall back to the text without metadata, then give up
+    # with a reason rather than a traceback.
+    try:
+        doc = extract(with_metadata=True)
+    except Exception:
+        try:
+            doc = extract(with_metadata=False)
+        except Exception as exc:
+            raise ValueError(f"could not parse the HTML ({type(exc).__name__})") from None
     text = normalize_text(getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
         raise ValueError("no article text could be extracted from the HTML")

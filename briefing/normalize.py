@@ -45,6 +45,11 @@ MONTH_NAMES = frozenset(MONTHS.values())
 # Words of an attribution clause ("..., the statement said"; "according to officials").
 ATTRIBUTION = frozenset(
     ["said", "says", "say", "saying", "told", "tell", "tells", "added", "adds", "according", "stated", "statement", "statements", "noted", "reported", "report", "reports", "announced", "claimed", "explained", "insisted", "stressed", "emphasised", "emphasized", "official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson"]
+ +
+    # reporting verbs
+    ["pointed", "out", "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted", "remarked", "revealed"] +
+    # the anonymity formula: "..., who was not authorized to comment publicly"
+    ["authorized", "authorised", "authorize", "anonymity", "condition", "publicly", "comment", "named", "identified"]
 )
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "also", "just", "like", "n't", "'s"}
 
@@ -95,6 +100,10 @@ _CONTRACTIONS = {"n't": " not", "'re": " are", "'m": " am", "'ll": " will", "'ve
 _CONTRACTION = re.compile(r"(?<=\w)(n't|'re|'m|'ll|'ve|'d)\b", re.IGNORECASE)
 _PRONOUN_IS = re.compile(r"\b(it|that|there|here|what|who|he|she|where|how)'s\b", re.IGNORECASE)
 _IRREGULAR_RE = re.compile(r"\b(won't|can't|cannot|shan't)", re.IGNORECASE)
+# "dont", "isnt": a negation typed without its apostrophe
+_BARE_NOT = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ca|wo)nt\b", re.IGNORECASE
+)
 _IRREGULAR = {"won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not"}
 _stemmer = SnowballStemmer("english")
 
@@ -206,6 +215,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     if _DIGIT.search(text):
         text = _NUM.sub(_number_sub, text)
+    text = _BARE_NOT.sub(lambda m: {"wo": "will", "ca": "can"}.get(m.group(1).lower(), m.group(1)) + " not", text)
     if "'" in text:
         text = _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1).lower()], text)
         text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1).lower()], text)
@@ -291,7 +301,7 @@ def signature(text: str) -> Signature:
             core.append(w)
         if cap and not first and w not in STOP_WORDS and w not in TITLES:
             names.add(w)
-        if w not in STOP_WORDS or (cap and len(w) > 1 and not first):
+        if (w not in STOP_WORDS and w not in ATTRIBUTION) or (cap and len(w) > 1 and not first):
             stems.add(stem(w))
         first = False
     return Signature(

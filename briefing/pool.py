@@ -125,7 +125,7 @@ def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> l
         same_article = flat[i].article_id == flat[j].article_id
         # within one article only near-verbatim repeats (a repeated lead) are one fact
         d = decide(signatures[i], signatures[j], idf, default_idf, allow_level2=not same_article)
-        if d.level or d.veto or d.score >= RELATED_THRESHOLD:
+        if d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD:
             links.append(Link(i, j, d))
     # exact copies with no content words (short quotes) never become candidates
     by_key: dict[str, int] = {}
@@ -160,16 +160,25 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     signatures = [signature(s.text) for s in flat]
     links = decide_links(flat, signatures)
 
+    # families first: they come from near-verbatim copies, which no merge decision changes
+    level1_pairs = [(ln.i, ln.j) for ln in links if ln.decision.level == 1]
+    families = families_from_links(articles, flat, signatures, level1_pairs)
+
+    def accepted(link: Link) -> bool:
+        if link.decision.level:
+            return True
+        # a copy cut short by one reprint is the same fact; across origins it may be a new one
+        fam_i, fam_j = families[flat[link.i].article_id], families[flat[link.j].article_id]
+        return link.decision.cut and not link.decision.veto and fam_i == fam_j
+
     clusters = _Clusters(len(flat))
     for link in links:
         if link.decision.veto:
             clusters.keep_apart(link.i, link.j)
-    merged = [ln for ln in links if ln.decision.level]
-    merged.sort(key=lambda ln: (ln.decision.level, -ln.decision.score, ln.i, ln.j))
+    merged = [ln for ln in links if accepted(ln)]
+    merged.sort(key=lambda ln: (ln.decision.level or 1, -ln.decision.score, ln.i, ln.j))
     for link in merged:
         clusters.join(link.i, link.j)
-    level1_pairs = [(ln.i, ln.j) for ln in merged if ln.decision.level == 1]
-    families = families_from_links(articles, flat, signatures, level1_pairs)
     lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(flat)):
@@ -191,7 +200,7 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     related: dict[int, set[int]] = defaultdict(set)
     for link in links:
         a, b = fact_of[link.i], fact_of[link.j]
-        if a != b and (link.decision.veto or link.decision.score >= RELATED_THRESHOLD):
+        if a != b and (link.decision.veto or link.decision.cut or link.decision.score >= RELATED_THRESHOLD):
             related[a].add(b)
             related[b].add(a)
 

@@ -12,6 +12,7 @@ disagreements.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,13 +32,20 @@ FEATURES = (
     "extra_numbers",
     "name_gap",
     "len_ratio",
+    "cover_long",
+    "bigrams",
+    "unmatched",
+    "length",
+    "sorted_ratio",
 )
-WEIGHTS = (1.545, 2.275, 0.098, 1.495, -0.71, 0.343, 3.535)
-BIAS = -5.445
-MERGE_THRESHOLD = 0.7  # probability above which a level-2 pair is merged
+WEIGHTS = (0.523, 0.247, 0.792, 0.96, -0.724, 0.502, 1.414, 3.184, -2.818, -1.142, 0.313, 1.785)
+BIAS = -0.945
+MERGE_THRESHOLD = 0.68  # probability above which a level-2 pair is merged
 RELATED_THRESHOLD = 0.2  # below the merge threshold but close: a related fact
 
 LEVEL1_COVER = 0.9  # share of the shorter sentence found, in order, in the longer
+LEVEL1_LONG_COVER = 0.75  # ... and share of the longer one it covers (else one side adds a fact)
+LEVEL1_CUT_COVER = 0.45  # a copy cut this short is still the same fact within one family
 LEVEL1_MIN_TOKENS = 5
 NAME_SIMILARITY = 85.0  # rapidfuzz ratio for transliteration variants (Zelensky/Zelenskyy)
 
@@ -47,6 +55,7 @@ class Decision:
     level: int  # 1 same wording, 2 same fact in other words, 0 not the same fact
     score: float  # probability-like confidence that the two state the same fact
     veto: str = ""  # the difference of substance that blocked a merge, if any
+    cut: bool = False  # one side is the other with a clause cut: the same fact within a family
 
 
 def _fuzzy_matches(left: set[str], right: set[str]) -> int:
@@ -97,18 +106,49 @@ def negation_differs(a: Signature, b: Signature) -> bool:
     return (a.negated ^ (in_a % 2 == 1)) != (b.negated ^ (in_b % 2 == 1))
 
 
+def gaps(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The places where two token sequences differ: (a's tokens, b's tokens) between the
+    stretches they share in order. A gap with tokens on both sides is a substitution."""
+    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    left: list[str] = []
+    right: list[str] = []
+    for op in LCSseq.opcodes(a, b):
+        if op.tag == "equal":
+            if left or right:
+                out.append((tuple(left), tuple(right)))
+                left, right = [], []
+            continue
+        left.extend(a[op.src_start : op.src_end])
+        right.extend(b[op.dest_start : op.dest_end])
+    if left or right:
+        out.append((tuple(left), tuple(right)))
+    return out
+
+
+def _substituted(a: Signature, b: Signature) -> str:
+    """A number or a name of one sentence standing where the other has another one."""
+    for left, right in gaps(a.core, b.core):
+        if not left or not right:
+            continue
+        nums_l = {t for t in left if t.startswith("#")}
+        nums_r = {t for t in right if t.startswith("#")}
+        if nums_l - nums_r and nums_r - nums_l:
+            return "number"
+        names_l = {t for t in left if t in a.names and t not in b.words}
+        names_r = {t for t in right if t in b.names and t not in a.words}
+        if names_l and names_r:
+            if _fuzzy_matches(names_l, names_r) < len(names_l) and _fuzzy_matches(names_r, names_l) < len(names_r):
+                return "name"
+    return ""
+
+
 def substance_veto(a: Signature, b: Signature) -> str:
     """Why two close sentences must not be merged, or "" when nothing blocks it."""
     if negation_differs(a, b):
         return "negation"
-    if (a.numbers - b.numbers) and (b.numbers - a.numbers):
-        return "number"
     if (a.times - b.times) and (b.times - a.times):
         return "date"
-    na, nb = _name_differences(a, b)
-    if na and nb:
-        return "name"
-    return ""
+    return _substituted(a, b)
 
 
 def _weights(stems: frozenset[str], idf: Mapping[str, float], default: float) -> float:
@@ -125,16 +165,25 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     wa = _weights(a.stems, idf, default_idf) or 1e-9
     wb = _weights(b.stems, idf, default_idf) or 1e-9
     w_shared = min(w_shared, wa, wb)
-    f1 = 2 * w_shared / (wa + wb)
-    cover_min = w_shared / max(wa, wb)
-    cover_max = w_shared / min(wa, wb)
+    short, long_ = sorted((len(a.core), len(b.core)))
     lcs = LCSseq.similarity(a.core, b.core)
-    order = lcs / max(1, min(len(a.core), len(b.core)))
-    extra_numbers = float(bool(a.numbers ^ b.numbers))
+    bigrams_a = set(itertools.pairwise(a.core))
+    bigrams_b = set(itertools.pairwise(b.core))
     na, nb = _name_differences(a, b)
-    name_gap = math.log1p(na + nb)
-    len_ratio = min(len(a.core), len(b.core)) / max(1, len(a.core), len(b.core))
-    return [f1, cover_min, cover_max, order, extra_numbers, name_gap, len_ratio]
+    return [
+        2 * w_shared / (wa + wb),  # f1
+        w_shared / max(wa, wb),  # cover_min
+        w_shared / min(wa, wb),  # cover_max
+        lcs / max(1, short),  # order
+        float(bool(a.numbers ^ b.numbers)),  # extra_numbers
+        math.log1p(na + nb),  # name_gap
+        short / max(1, long_),  # len_ratio
+        lcs / max(1, long_),  # cover_long
+        len(bigrams_a & bigrams_b) / max(1, min(len(bigrams_a), len(bigrams_b))),  # bigrams
+        math.log1p(max(wa, wb) - w_shared),  # unmatched: weight of what only one side says
+        math.log(2 + short + long_),  # length
+        fuzz.token_sort_ratio(a.words, b.words) / 100,  # sorted_ratio
+    ]
 
 
 def probability(feats: list[float]) -> float:
@@ -142,13 +191,39 @@ def probability(feats: list[float]) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def level1(a: Signature, b: Signature) -> bool:
-    """Same wording: the shorter core appears, in order, within the longer one."""
+def level1_cover(a: Signature, b: Signature) -> float:
+    """Same wording: how much of the longer core the shorter one covers, in order (0 when
+    the shorter is not nearly all found in the longer)."""
     short, long_ = (a.core, b.core) if len(a.core) <= len(b.core) else (b.core, a.core)
     if len(short) < LEVEL1_MIN_TOKENS:
-        return short == long_
+        return 1.0 if short == long_ else 0.0
     lcs = LCSseq.similarity(short, long_)
-    return lcs >= LEVEL1_COVER * len(short) and lcs >= 0.5 * len(long_)
+    if lcs < LEVEL1_COVER * len(short):
+        return 0.0
+    return lcs / len(long_)
+
+
+def trailing_cut(a: Signature, b: Signature) -> bool:
+    """One sentence is the other with its trailing clause dropped: the longer one's extra
+    tokens are (nearly) all in one block at its end, after the shared stretch."""
+    short, long_ = (a.core, b.core) if len(a.core) <= len(b.core) else (b.core, a.core)
+    if len(short) < 2 * LEVEL1_MIN_TOKENS:
+        return False
+    tail = 0
+    inner = 0
+    for left, right in gaps(short, long_):
+        inner += len(left) + len(right)
+        tail = len(right) if not left else 0
+    inner -= tail
+    last = LCSseq.opcodes(short, long_)[-1]
+    if last.tag != "insert" or last.dest_end != len(long_):
+        return False
+    return inner <= 0.1 * len(short) and tail >= CLAUSE_TOKENS
+
+
+def level1(a: Signature, b: Signature) -> bool:
+    """Same wording, allowing at most a short clause more on one side."""
+    return level1_cover(a, b) >= LEVEL1_LONG_COVER
 
 
 def decide(
@@ -163,11 +238,13 @@ def decide(
     if a.core == b.core and a.numbers == b.numbers and a.times == b.times:
         return Decision(1, 1.0)
     veto = substance_veto(a, b)
-    if level1(a, b):
+    cover = level1_cover(a, b)
+    if cover >= LEVEL1_LONG_COVER or (cover >= LEVEL1_CUT_COVER and trailing_cut(a, b)):
         return Decision(0, 0.9, veto) if veto else Decision(1, 0.99)
     p = probability(features(a, b, idf, default_idf))
+    cut = cover >= LEVEL1_CUT_COVER
     if veto:
         return Decision(0, p, veto)
     if allow_level2 and p >= MERGE_THRESHOLD:
-        return Decision(2, p)
-    return Decision(0, p)
+        return Decision(2, p, cut=cut)
+    return Decision(0, p, cut=cut)
