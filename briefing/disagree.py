@@ -299,6 +299,7 @@ class _Likeness:
 
     def __init__(self, texts: Sequence[str]):
         self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+        self._cache: dict[str, object] = {}  # text -> vector: a window recurs in many pairs
         try:
             X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
             self.matrix = np.asarray((X @ X.T).todense())
@@ -309,8 +310,12 @@ class _Likeness:
     def of(self, a: str, b: str) -> float:
         if self.vec is None:
             return 0.0
-        X = normalize(self.vec.transform([_without_figures(a), _without_figures(b)]))
-        return float((X[0] @ X[1].T).toarray()[0, 0])
+        return float((self._vector(a) @ self._vector(b).T).toarray()[0, 0])
+
+    def _vector(self, text: str):
+        if text not in self._cache:
+            self._cache[text] = normalize(self.vec.transform([_without_figures(text)]))
+        return self._cache[text]
 
 
 def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
