@@ -104,7 +104,8 @@ _NAV_WORDS = (
     r"follow(?: us)?|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences)|"
     r"cookie (?:settings|policy|preferences)|privacy(?: policy| notice)?|terms(?: of use| of service| and conditions)?|"
     r"contact us|about us|newsletters?|join our newsletter|get the app|download the app|subscribe(?: now)?|"
-    r"\d+\s*min(?:ute)?s?(?: read| listen)?"
+    r"\d+\s*min(?:ute)?s?(?: read| listen)?|\d+\s*(?:minutes?|hours?|days?|mins?|hrs?) ago|save|saved|"
+    r"bookmark|gift (?:this )?article|view (?:all|more)|open in app|play|pause|mute|close|expand"
 )
 NAV_LINE = re.compile(rf"^(?:{_NAV_WORDS})(?:\s*[|·•:,/]\s*(?:{_NAV_WORDS}))*\s*[:›»>|]?\s*$", re.I)
 MENU = re.compile(r"^[^.!?]{0,40}(?:\s[|•·›»>/]\s[^.!?]{1,40}){2,}$")  # "Home | News | Sport"
@@ -170,7 +171,14 @@ BY_LINE = re.compile(
     rf"^(?i:by|written by|story by|words by|reported by)\s*:?\s+(?P<names>{_PEOPLE}|[A-Z][A-Z'’.\- ]+[A-Z])"
     rf"(?:\s*(?:,|\||—|–|-|·|•|\bin\b|\bfor\b)\s*(?P<rest>.{{0,80}}))?$"
 )
-CREDIT_NAMES = re.compile(rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b")
+CREDIT_NAMES = re.compile(
+    rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b|^\(?(?i:reporting|writing) by\s+(?P<by>{_PEOPLE})"
+)
+# A picture agency's credit standing alone: `Getty Images`, `AFP via Getty Images`, `EPA-EFE/Ana Bell`.
+CREDIT_ONLY = re.compile(
+    r"^(?:[\w.'’\- ]{0,40}(?:/|\bvia\b)\s*)?(?i:getty images|shutterstock|alamy|epa(?:-efe)?|afp|reuters|"
+    r"ap photo|ap|pa wire|pa media|anadolu|bloomberg|nurphoto|sopa images|imago)(?:\s*/\s*[\w.'’\- ]{1,40})?$"
+)
 CLOSING_CREDIT = re.compile(rf"^(?P<names>{_PEOPLE})\s*(?:,|\||—|–)\s*(?P<org>{_ORG})\.?$")
 LABEL = re.compile(r"^(?P<name>[A-Z0-9][\w&'’.\-]*(?:\s+(?:[A-Z0-9][\w&'’.\-]*|of|the|and|&)){0,4})\s*:$")
 EDITORIAL_NOTE = re.compile(
@@ -187,6 +195,7 @@ WIRE_DESK = re.compile(  # matched against the lower-cased inside of a parenthes
 SALES_NOTICE = re.compile(r"to purchase this material|syndicate sales|reprint permission")
 TRAILING_NOTE = re.compile(r"(?<=\S)\s+\((?P<note>[^()]{3,120})\)\.?$")
 LEADING_NOTE = re.compile(r"^\((?P<note>[^()]{3,120})\)\s*(?:nn\s+)?(?=\S)")
+_DESK_ENDINGS = (")", ").", "MORE", "ENDIT", "STORY", "DAY", "DAY.", "MOVED", "MOVED.")
 _WIRE_HINTS = ("story", "optional", "clients", "distributed", "purchase", "syndicate", "reprint", "editor")
 
 
@@ -267,6 +276,8 @@ def is_caption(line: str) -> bool:
     `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
     if line.startswith(("“", '"', "‘")):
         return False
+    if _words(line) <= 8 and CREDIT_ONLY.match(line):
+        return True
     if CAPTION_LEAD.match(line) and _words(line) < 60:
         return True
     if not line.endswith(")") and not re.search(r"(?i:photo|image|picture|credit)", line):
@@ -386,6 +397,7 @@ _MD_REFDEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
 _MD_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+|^[ \t]*[-*+•][ \t]+(?=\S)", re.M)
+_EMPHASIS_HINT = re.compile(r"[*_][^\W_]")
 _MD_PREFIX_HINT = re.compile(r"^[ \t]*[>\-*+•]", re.M)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 
@@ -409,7 +421,7 @@ def strip_markup(text: str) -> str:
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
-    if "*" in text or "_" in text:
+    if _EMPHASIS_HINT.search(text):
         text = _MD_STRONG.sub(r"\2", text)
         text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)
     if _MD_PREFIX_HINT.search(text):
@@ -463,7 +475,7 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
     ):
         m = CREDIT_NAMES.match(line)
         if m:
-            meta.setdefault("credit_byline", _tidy_people(m.group("names")))
+            meta.setdefault("credit_byline", _tidy_people(m.group("names") or m.group("by")))
         return CREDIT
     by = BY_LINE.match(line)
     if by and _words(line) <= 16 and not TERMINAL.search(line.rstrip(".")):
@@ -531,7 +543,7 @@ def clean_article(article: Article) -> Article:
         meta["date"] = m.group(1)
         text = text[m.end() :]
     lines = [" ".join(ln.split()) for ln in text.split("\n")]  # str.split knows NBSP & co.
-    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln[-1:] in "E)." else ln for ln in lines]
+    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
     sites: list[tuple[int, str]] = []
     kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
 

@@ -49,6 +49,8 @@ SENTENCE_STARTERS = frozenset(
 _GLUED = re.compile(r"(?<=[a-z\d%)\]”\"’])([.!?]+)([”\"’]?)(?=[“\"]?(?:[A-Z][a-z]|[AI]\s))")
 _HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_STOP_BEFORE_CAPITAL = re.compile(r"[.!?][”\"’)]*(?= [“\"‘(]?[A-Z])")
+_INNER_STOP = re.compile(r"[.!?]")
 _LINE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _SPACED_DOTS = re.compile(r"\.(?: \.){2,}")  # newswire `. . .` ellipses
 _CLAUSE_BREAK = re.compile(r"(?<=[;:])\s|\s(?=[—–] )|(?<=,)\s")
@@ -179,10 +181,37 @@ def split_text(text: str) -> list[tuple[int, str]]:
     for p, para in enumerate(_paragraphs(text)):
         if ". ." in para:
             para = _SPACED_DOTS.sub(lambda m: "." * min(4, m.group(0).count(".")), para)
-        for sent in tok.tokenize(_unglue(para)):
-            if _HAS_WORD.search(sent):
-                out.extend((p, piece) for piece in _cap(sent.strip()))
+        for chunk in _obvious_chunks(_unglue(para)):
+            # A chunk with no stop before its end is one sentence; only the others need Punkt.
+            sents = tok.tokenize(chunk) if _INNER_STOP.search(chunk, 0, len(chunk) - 1) else (chunk,)
+            for sent in sents:
+                if _HAS_WORD.search(sent):
+                    out.extend((p, piece) for piece in _cap(sent.strip()))
     return _merge(out)
+
+
+def _obvious_chunks(para: str) -> list[str]:
+    """Cut a paragraph where Punkt would certainly cut: after a lower-case word of two or more
+    letters that is not an abbreviation, a stop, optional closing quotes, a space and a capital.
+    Punkt then only sees the pieces with a doubtful stop (abbreviations, initials, numbers)."""
+    chunks: list[str] = []
+    start = 0
+    for m in _STOP_BEFORE_CAPITAL.finditer(para):
+        end = j = m.start()
+        while j > start and para[j - 1].isalpha():
+            j -= 1
+        word = para[j:end]
+        if (
+            len(word) < 2
+            or not word.islower()
+            or (j > 0 and (para[j - 1].isalnum() or para[j - 1] in "._"))
+            or word in ABBREVIATIONS
+        ):
+            continue
+        chunks.append(para[start : m.end()])
+        start = m.end() + 1  # the single space
+    chunks.append(para[start:])
+    return [c for c in chunks if c]
 
 
 def split_article(article: Article) -> list[Sentence]:

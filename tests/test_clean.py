@@ -505,3 +505,24 @@ def test_clean_never_crashes_and_only_removes(text: str) -> None:
     for word in art.text.split():
         core = word.strip("“”’\"'")
         assert not core or core in flat or core.replace("’", "'") in flat, word
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Getty Images", "AFP via Getty Images", "EPA-EFE/Ana Bell", "Reuters", "AP Photo/Jo Marsh",
+     "5 hours ago", "Save", "Gift this article"],
+)
+def test_more_furniture(line: str) -> None:
+    art = _clean(f"The ferry sailed again on Friday, the operator said.\n\n{line}\n\nIt was full.")
+    assert art.text == "The ferry sailed again on Friday, the operator said.\n\nIt was full."
+
+
+def test_reuters_style_credit_and_guardian_style_dates() -> None:
+    art = _clean(
+        "Ferry sails again after strike\n\n"
+        "First published on Thu 14 Mar 2030 18.32 GMT\n\n"
+        "Ferry services to Marrow Island resumed on Thursday after crews accepted a pay offer.\n\n"
+        "(Reporting by Jo Lin in Kingsford; Editing by Ann Bell)"
+    )
+    assert art.text == "Ferry services to Marrow Island resumed on Thursday after crews accepted a pay offer."
+    assert (art.title, art.date, art.byline) == ("Ferry sails again after strike", "2030-03-14", "Jo Lin")

@@ -409,3 +409,21 @@ def test_any_html_gives_an_article_or_a_reason(html: str) -> None:
 
     articles, skipped = articles_from_text(html, "x.html", "html")
     assert len(articles) + len(skipped) == 1
+
+
+def test_cli_build_from_urls(httpserver: HTTPServer, examples_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+
+    httpserver.expect_request("/bridge").respond_with_data(
+        (examples_dir / "riverside-radio.html").read_bytes(), content_type="text/html"
+    )
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    good, bad = httpserver.url_for("/bridge"), httpserver.url_for("/gone")
+    result = CliRunner().invoke(app, ["build", good, bad, str(examples_dir / "northern-wire.txt"),
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"skipped {bad}: could not fetch: HTTP 404 NOT FOUND" in result.stderr
+    briefing = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    assert good in briefing and "Riverside Radio" in briefing

@@ -176,3 +176,20 @@ def test_split_never_crashes_and_every_sentence_comes_from_the_text(text: str) -
         # the sentence's letters and digits appear, in order and contiguous, in the input
         core = "".join(ch for ch in sent if ch.isalnum())
         assert core in letters, sent
+
+
+def test_fast_path_gives_exactly_what_punkt_alone_gives(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Obvious sentence ends are cut without Punkt for speed; the result must not change."""
+    import briefing.sentences as S
+
+    fixtures = Path(__file__).parent / "fixtures" / "ingest"
+    articles, _ = prepare_articles(ingest([seeds_dir, fixtures]).articles)
+    tricky = (
+        "He lives in the U.S. The talks end. Mr. Smith met Gen. Ellis. It cost 1.5 bn. dollars. "
+        "They met at 5 p.m. Then left. “It ended.” She left. The café. Étienne came. war-torn. Next."
+    )
+    texts = [a.text for a in articles] + [tricky]
+    fast = [split_text(t) for t in texts]
+    monkeypatch.setattr(S, "_obvious_chunks", lambda para: [para])
+    monkeypatch.setattr(S, "_INNER_STOP", __import__("re").compile(r"[.!?]|$"))
+    assert [split_text(t) for t in texts] == fast
