@@ -389,6 +389,9 @@ def wire_name(wire: str) -> str:
 _CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _SCRIPT = re.compile(r"<(script|style|iframe|noscript|template|svg|object)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+_HTML_HEADING = re.compile(r"<h[1-6](?:\s[^<>]*)?>", re.I)
+_HTML_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|section|article|figure|ul|ol|table)\s*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _MD_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # one level of nested parentheses: `(javascript:f(1))`
 _MD_IMAGE = re.compile(rf"!\[[^\]\n]*\]{_MD_TARGET}|!\[[^\]\n]*\]\[[^\]\n]*\]")
@@ -418,6 +421,10 @@ def strip_markup(text: str) -> str:
         text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
         text = _MD_REFDEF.sub("", text)
     if "<" in text:
+        # HTML inside text records: blocks become paragraphs, headings stay headings.
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_HEADING.sub("\n\n## ", text)
+        text = _HTML_BLOCK_END.sub("\n\n", text)
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
