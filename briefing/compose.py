@@ -78,7 +78,7 @@ def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     return names[best], tuple(titles[names[best]])
 
 
-REPEAT = 0.5  # facts this alike (stems and figures, tf-idf cosine) say the same thing
+REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
 REPEAT_SAME_FIGURE = 0.25  # ... or this alike when they also give the same figure of a thing
 
 

@@ -538,7 +538,13 @@ def pick_quotes(
             default=0.0,
         )
         words = len(g.text.split())
-        score = origins / n_origins + 0.5 * central + (0.2 if 10 <= words <= 45 else 0.0)
+        score = (
+            origins / n_origins
+            + 0.5 * central
+            + (0.2 if 10 <= words <= 45 else 0.0)
+            + (0.3 if g.text[:1].isupper() else 0.0)  # a whole sentence, not a clause cut out
+            + (0.2 if any(s.person for s in g.speakers) else 0.0)  # a person, not "the office"
+        )
         cands.append(
             Quote(
                 g.text,
