@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 from nltk.stem.snowball import SnowballStemmer
@@ -47,11 +48,14 @@ _QUERY_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=131072)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
 def stems(text: str) -> set[str]:
     return {
-        _STEMMER.stem(w)
-        for w in re.findall(r"[^\W\d_]+", text.casefold())
-        if w not in _QUERY_STOP and len(w) > 1
+        _stem(w) for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in _QUERY_STOP and len(w) > 1
     }
 
 
