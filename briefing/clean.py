@@ -195,6 +195,7 @@ WIRE_DESK = re.compile(  # matched against the lower-cased inside of a parenthes
 SALES_NOTICE = re.compile(r"to purchase this material|syndicate sales|reprint permission")
 TRAILING_NOTE = re.compile(r"(?<=\S)\s+\((?P<note>[^()]{3,120})\)\.?$")
 LEADING_NOTE = re.compile(r"^\((?P<note>[^()]{3,120})\)\s*(?:nn\s+)?(?=\S)")
+_DESK_ENDINGS = (")", ").", "MORE", "ENDIT", "STORY", "DAY", "DAY.", "MOVED", "MOVED.")
 _WIRE_HINTS = ("story", "optional", "clients", "distributed", "purchase", "syndicate", "reprint", "editor")
 
 
@@ -396,6 +397,7 @@ _MD_REFDEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
 _MD_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+|^[ \t]*[-*+•][ \t]+(?=\S)", re.M)
+_EMPHASIS_HINT = re.compile(r"[*_][^\W_]")
 _MD_PREFIX_HINT = re.compile(r"^[ \t]*[>\-*+•]", re.M)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 
@@ -419,7 +421,7 @@ def strip_markup(text: str) -> str:
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
-    if "*" in text or "_" in text:
+    if _EMPHASIS_HINT.search(text):
         text = _MD_STRONG.sub(r"\2", text)
         text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)
     if _MD_PREFIX_HINT.search(text):
@@ -541,7 +543,7 @@ def clean_article(article: Article) -> Article:
         meta["date"] = m.group(1)
         text = text[m.end() :]
     lines = [" ".join(ln.split()) for ln in text.split("\n")]  # str.split knows NBSP & co.
-    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln[-1:] in "E)." else ln for ln in lines]
+    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
     sites: list[tuple[int, str]] = []
     kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
 
