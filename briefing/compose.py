@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 from nltk.stem.snowball import SnowballStemmer
@@ -47,11 +48,14 @@ _QUERY_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=131072)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
 def stems(text: str) -> set[str]:
     return {
-        _STEMMER.stem(w)
-        for w in re.findall(r"[^\W\d_]+", text.casefold())
-        if w not in _QUERY_STOP and len(w) > 1
+        _stem(w) for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in _QUERY_STOP and len(w) > 1
     }
 
 
@@ -78,7 +82,7 @@ def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     return names[best], tuple(titles[names[best]])
 
 
-REPEAT = 0.5  # facts this alike (stems and figures, tf-idf cosine) say the same thing
+REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
 REPEAT_SAME_FIGURE = 0.25  # ... or this alike when they also give the same figure of a thing
 
 

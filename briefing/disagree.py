@@ -129,8 +129,13 @@ def _singular(word: str) -> str:
     return w
 
 
-def claims(text: str) -> list[Claim]:
+@lru_cache(maxsize=65536)
+def claims(text: str) -> tuple[Claim, ...]:
     """The figures a sentence gives, each with its unit."""
+    return tuple(_claims(text))
+
+
+def _claims(text: str) -> list[Claim]:
     out: list[Claim] = []
     date_spans = [m.span() for m in _DATE.finditer(text)]
     for m in _NUMBER.finditer(text):
@@ -199,7 +204,7 @@ def claims(text: str) -> list[Claim]:
             continue
         if unit & _TIME_UNITS:
             continue  # durations and times of day ("three days earlier") date other events
-        approximate = bool(_QUALIFIERS.search(text[: m.start()]))
+        approximate = bool(_QUALIFIERS.search(text[max(0, m.start() - 40) : m.start()]))
         start = first
         bracketed = text[:start].count("(") > text[:start].count(")")
         before_word = (text[:start].split()[-1:] or [""])[0].casefold()
@@ -264,14 +269,15 @@ def _lead_in(text: str, claim: Claim, words: int = 4) -> set[str]:
     return {_singular(t) for t in toks if t not in ENGLISH_STOP_WORDS}
 
 
-def days(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def days(text: str) -> frozenset[str]:
     """Weekdays and calendar days a sentence names ("thursday", "09-04")."""
     out = {m.group(1).casefold() for m in _WEEKDAY.finditer(text)}
     for m in _DATE.finditer(text):
         month = MONTHS[(m.group("m1") or m.group("m2")).casefold()]
         day = int(m.group("d1") or m.group("d2"))
         out.add(f"{month:02d}-{day:02d}")
-    return out
+    return frozenset(out)
 
 
 def _without_figures(text: str) -> str:

@@ -160,6 +160,10 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         for i in ids:
             similar.setdefault(i, []).extend(j for j in ids if j != i)
     dangling = {f.id for f in pool.facts if not standalone(f.text)}
+    for d in disputes:  # of disputed versions, a bullet shows the best-supported one, if any
+        ranked = sorted(d.versions, key=lambda v: -len(v.citations))
+        if len(ranked[0].citations) > len(ranked[1].citations):
+            dangling |= {f for v in ranked[1:] for f in v.fact_ids}
     base = score_facts(pool, settings.method, None, settings.weights)
     used: list[int] = []
     sections: list[Section] = []

@@ -472,7 +472,10 @@ class QuoteGroup:
 
 
 def same_quote(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
+    return _same_folded(fold(a), fold(b))
+
+
+def _same_folded(fa: str, fb: str) -> bool:
     if fuzz.ratio(fa, fb) >= 90:
         return True
     short, long_ = sorted((fa, fb), key=len)
@@ -481,18 +484,19 @@ def same_quote(a: str, b: str) -> bool:
 
 def group_quotes(attributions: Iterable[Attribution]) -> list[QuoteGroup]:
     """Merge the same quotation across articles (spelling and cut may differ)."""
-    groups: list[list[Attribution]] = []
+    groups: list[list[tuple[Attribution, str]]] = []
     for att in attributions:
+        folded = fold(att.text)
         for g in groups:
-            if any(same_quote(att.text, other.text) for other in g):
-                g.append(att)
+            if any(_same_folded(folded, other) for _, other in g):
+                g.append((att, folded))
                 break
         else:
-            groups.append([att])
+            groups.append([(att, folded)])
     out = []
     for g in groups:
-        text = max((a.text for a in g), key=lambda t: (len(t), t))  # the most complete cut
-        out.append(QuoteGroup(text, tuple(g)))
+        text = max((a.text for a, _ in g), key=lambda t: (len(t), t))  # the most complete cut
+        out.append(QuoteGroup(text, tuple(a for a, _ in g)))
     return out
 
 
@@ -538,7 +542,13 @@ def pick_quotes(
             default=0.0,
         )
         words = len(g.text.split())
-        score = origins / n_origins + 0.5 * central + (0.2 if 10 <= words <= 45 else 0.0)
+        score = (
+            origins / n_origins
+            + 0.5 * central
+            + (0.2 if 10 <= words <= 45 else 0.0)
+            + (0.3 if g.text[:1].isupper() else 0.0)  # a whole sentence, not a clause cut out
+            + (0.2 if any(s.person for s in g.speakers) else 0.0)  # a person, not "the office"
+        )
         cands.append(
             Quote(
                 g.text,
