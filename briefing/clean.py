@@ -541,6 +541,32 @@ def _norm(line: str) -> str:
     return " ".join(line.lower().split()).strip(" .,;:!?\"'“”‘’")
 
 
+def _join_broken_sentences(lines: list[str], kinds: list[int]) -> list[int]:
+    """Lines that carry a sentence across a hard line break are body, whatever they look like
+    alone (`... six weeks after a storm` / `tore away part of its deck.`)."""
+    for i in range(len(lines)):
+        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
+            if _continues(lines[i - 1], lines[i]):
+                kinds[i] = BODY
+        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
+            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
+                kinds[i] = BODY
+    return kinds
+
+
+def _outlet(article: Article, meta: dict[str, str], sites: list[tuple[int, str]]) -> str:
+    """Who published it: the input's own metadata, else a label line (`BBC :`), a footer naming
+    the site, a closing credit's organisation, and last the wire in the dateline."""
+    wire = wire_name(meta["wire"]) if meta.get("wire") else ""
+    return (
+        article.outlet
+        or meta.get("label")
+        or _best_site(sites)
+        or meta.get("credit_org")
+        or wire
+    )
+
+
 def clean_article(article: Article) -> Article:
     """Return the article with noise removed and metadata filled from the text."""
     text = strip_markup(article.text)
@@ -552,16 +578,7 @@ def clean_article(article: Article) -> Article:
     lines = [" ".join(ln.split()) for ln in text.split("\n")]  # str.split knows NBSP & co.
     lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
     sites: list[tuple[int, str]] = []
-    kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
-
-    # Lines that carry on a sentence from the line above are body, whatever they look like.
-    for i in range(len(lines)):
-        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
-            if _continues(lines[i - 1], lines[i]):
-                kinds[i] = BODY
-        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
-            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
-                kinds[i] = BODY
+    kinds = _join_broken_sentences(lines, [_classify(ln, meta, sites) if ln else -1 for ln in lines])
 
     body_idx = [i for i, k in enumerate(kinds) if k == BODY]
     first = body_idx[0] if body_idx else len(lines)
@@ -585,8 +602,7 @@ def clean_article(article: Article) -> Article:
             line = label
         if kind == CLOSING:
             cm = CLOSING_CREDIT.match(line)
-            assert cm is not None
-            if i < first or i > last or i >= len(lines) - 3:
+            if cm and (i < first or i > last or i >= len(lines) - 3):
                 meta.setdefault("byline", _tidy_people(cm.group("names")))
                 meta.setdefault("credit_org", _tidy_name(cm.group("org")))
                 continue
@@ -624,21 +640,11 @@ def clean_article(article: Article) -> Article:
         kept.append(line)
 
     body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
-    wire = wire_name(meta.get("wire", "")) if meta.get("wire") else ""
-    outlet = (
-        article.outlet
-        or meta.get("label")
-        or _best_site(sites)
-        or meta.get("credit_org")
-        or wire
-    )
-    if article.title and _norm(title) != _norm(article.title):
-        title = article.title
     return replace(
         article,
         text=body,
         title=article.title or title,
-        outlet=outlet,
+        outlet=_outlet(article, meta, sites),
         date=article.date or meta.get("date", ""),
         byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
         dateline=article.dateline or meta.get("dateline", ""),

@@ -522,7 +522,11 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
         if not path.is_dir():
             yield path  # named explicitly: read whatever its suffix
             continue
-        for root, dirs, files in os.walk(path, followlinks=True, onerror=None):
+        errors: list[OSError] = []  # folders os.walk could not list: reported, not dropped
+        for root, dirs, files in os.walk(path, followlinks=True, onerror=errors.append):
+            while errors:
+                err = errors.pop(0)
+                yield Skip(str(err.filename or root), f"cannot read folder: {_os_reason(err)}")
             real = os.path.realpath(root)
             if real in seen_dirs:
                 dirs[:] = []
@@ -543,6 +547,8 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
                     yield file
                 else:
                     yield Skip(str(file), f"not an article file (expected {', '.join(sorted(SUFFIXES))})")
+        for err in errors:
+            yield Skip(str(err.filename or path), f"cannot read folder: {_os_reason(err)}")
 
 
 def ingest(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
