@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -307,11 +306,25 @@ class _Likeness:
         self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
         self._cache: dict[str, object] = {}  # text -> vector: a window recurs in many pairs
         try:
-            X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
-            self.matrix = np.asarray((X @ X.T).todense())
+            self.X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
         except ValueError:
             self.vec = None
-            self.matrix = np.zeros((len(texts), len(texts)))
+            self.X = None
+
+    def pairs(self, floor: float, rows: int = 1024) -> dict[tuple[int, int], float]:
+        """(i, j) -> cosine for i < j and cosine >= floor, from a sparse product in chunks
+        (only pairs sharing weighted words are ever formed)."""
+        out: dict[tuple[int, int], float] = {}
+        if self.X is None:
+            return out
+        X = self.X.tocsr()
+        for start in range(0, X.shape[0], rows):
+            block = (X[start : start + rows] @ X.T).tocoo()
+            for i, j, v in zip(block.row, block.col, block.data, strict=True):
+                i = int(i) + start
+                if i < j and v >= floor:
+                    out[(i, int(j))] = float(v)
+        return out
 
     def of(self, a: str, b: str) -> float:
         if self.vec is None:
@@ -483,15 +496,14 @@ def find_disagreements(
     fams = [{families.get(a, a) for a in f.articles} for f in cands]
     found = _Collector()
     dated = [_dates(pool, f) for f in cands]
-    for i, f in enumerate(cands):
-        for j in range(i + 1, len(cands)):
-            if fams[i] & fams[j]:
-                continue  # an origin giving both values is telling of two things, not a dispute
-            if not _same_news_day(dated[i], dated[j]):
-                continue  # a figure that changed between days is news, not a dispute
-            g = cands[j]
-            floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
-            _compare(f, g, like, float(like.matrix[i, j]), floor, found)
+    for (i, j), sim in sorted(like.pairs(min(SIMILAR_FLOOR, SIMILAR_RELATED)).items()):
+        if fams[i] & fams[j]:
+            continue  # an origin giving both values is telling of two things, not a dispute
+        if not _same_news_day(dated[i], dated[j]):
+            continue  # a figure that changed between days is news, not a dispute
+        f, g = cands[i], cands[j]
+        floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+        _compare(f, g, like, sim, floor, found)
     out = found.disputes(cite)
     if quote_cite is not None:
         sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
