@@ -80,7 +80,7 @@ _ORG_WORD = r"[A-Z][\w&'’\-]*(?:\.[\w&'’\-]+)*"  # dots only inside: `Donega
 _ORG = rf"(?:[Tt]he\s+)?{_ORG_WORD}(?:\s+(?:{_ORG_WORD}|of|and|&|de|du|la|for)){{0,5}}"
 
 TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
-SEPARATOR = re.compile(r"^[\W_]{3,}$")
+SEPARATOR = re.compile(r"^[\W_]+$")  # no letter or digit at all: `___`, `* * *`, `.`
 HASH = re.compile(
     r"^(?:[0-9a-f]{16,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|(?=[A-Za-z0-9+/=_\-]*\d)(?=[A-Za-z0-9+/=_\-]*[A-Za-z])[A-Za-z0-9+/=_\-]{28,})$",
     re.I,
@@ -104,7 +104,8 @@ _NAV_WORDS = (
     r"follow(?: us)?|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences)|"
     r"cookie (?:settings|policy|preferences)|privacy(?: policy| notice)?|terms(?: of use| of service| and conditions)?|"
     r"contact us|about us|newsletters?|join our newsletter|get the app|download the app|subscribe(?: now)?|"
-    r"\d+\s*min(?:ute)?s?(?: read| listen)?"
+    r"\d+\s*min(?:ute)?s?(?: read| listen)?|\d+\s*(?:minutes?|hours?|days?|mins?|hrs?) ago|save|saved|"
+    r"bookmark|gift (?:this )?article|view (?:all|more)|open in app|play|pause|mute|close|expand"
 )
 NAV_LINE = re.compile(rf"^(?:{_NAV_WORDS})(?:\s*[|·•:,/]\s*(?:{_NAV_WORDS}))*\s*[:›»>|]?\s*$", re.I)
 MENU = re.compile(r"^[^.!?]{0,40}(?:\s[|•·›»>/]\s[^.!?]{1,40}){2,}$")  # "Home | News | Sport"
@@ -114,14 +115,20 @@ PROMO = re.compile(
     re.I,
 )
 # Marketing footers: what the site sells or asks of the reader.
-_FOOTER_WORDS = re.compile(
+_FOOTER_WORDS = re.compile(  # matched against the lower-cased line (faster than re.I)
     r"subscri(?:be|ption|ber)|newsletter|sign(?:ing)? up|\bregister\b|e-?paper|digital edition|"
     r"print edition|\bapps?\b|app store|google play|follow us|like us on|\bcookies?\b|"
     r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|"
     r"copyright|©|support (?:our|independent|quality) journalism|become a (?:member|subscriber|supporter)|"
     r"\bdonat(?:e|ion)|\binbox\b|instant access|unlimited access|free trial|already a subscriber|"
-    r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts",
-    re.I,
+    r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts"
+)
+# A footer line contains at least one of these words (a quick test before the full patterns).
+_FOOTER_TRIGGERS = frozenset(
+    "subscribe subscribed subscription subscriptions subscriber subscribers newsletter newsletters "
+    "sign signing register e-paper epaper edition app apps follow like cookie cookies privacy terms "
+    "rights copyright support become donate donation donations inbox access trial click tap touch "
+    "send tip tips tip-off tip-offs notifications alerts store play".split()
 )
 _READER = re.compile(
     r"\b(?:you|your|yours|our|us)\b|^(?:subscribe|sign|register|buy|download|get|join|follow|keep up|"
@@ -164,7 +171,14 @@ BY_LINE = re.compile(
     rf"^(?i:by|written by|story by|words by|reported by)\s*:?\s+(?P<names>{_PEOPLE}|[A-Z][A-Z'’.\- ]+[A-Z])"
     rf"(?:\s*(?:,|\||—|–|-|·|•|\bin\b|\bfor\b)\s*(?P<rest>.{{0,80}}))?$"
 )
-CREDIT_NAMES = re.compile(rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b")
+CREDIT_NAMES = re.compile(
+    rf"^(?P<names>{_PEOPLE})\s+(?:reported|wrote|reports)\b|^\(?(?i:reporting|writing) by\s+(?P<by>{_PEOPLE})"
+)
+# A picture agency's credit standing alone: `Getty Images`, `AFP via Getty Images`, `EPA-EFE/Ana Bell`.
+CREDIT_ONLY = re.compile(
+    r"^(?:[\w.'’\- ]{0,40}(?:/|\bvia\b)\s*)?(?i:getty images|shutterstock|alamy|epa(?:-efe)?|afp|reuters|"
+    r"ap photo|ap|pa wire|pa media|anadolu|bloomberg|nurphoto|sopa images|imago)(?:\s*/\s*[\w.'’\- ]{1,40})?$"
+)
 CLOSING_CREDIT = re.compile(rf"^(?P<names>{_PEOPLE})\s*(?:,|\||—|–)\s*(?P<org>{_ORG})\.?$")
 LABEL = re.compile(r"^(?P<name>[A-Z0-9][\w&'’.\-]*(?:\s+(?:[A-Z0-9][\w&'’.\-]*|of|the|and|&)){0,4})\s*:$")
 EDITORIAL_NOTE = re.compile(
@@ -172,6 +186,26 @@ EDITORIAL_NOTE = re.compile(
     r"(?:correction|clarification|editor'?s note)\s*[:—–-])",
     re.I,
 )
+WIRE_SIGNOFF = re.compile(r"^\((?:[a-z]{1,5}[-/ ]?){1,6}\)$")
+WIRE_DESK = re.compile(  # matched against the lower-cased inside of a parenthesis
+    r"story can end here|optional (?:material|trim)|end optional|story will move in|"
+    r"for use by .{0,60}clients|distributed by .{0,60}(?:syndicate|features|service)|"
+    r"to purchase this material|syndicate sales|reprint permission|editors?: (?:note|this|the following)"
+)
+SALES_NOTICE = re.compile(r"to purchase this material|syndicate sales|reprint permission")
+TRAILING_NOTE = re.compile(r"(?<=\S)\s+\((?P<note>[^()]{3,120})\)\.?$")
+LEADING_NOTE = re.compile(r"^\((?P<note>[^()]{3,120})\)\s*(?:nn\s+)?(?=\S)")
+_DESK_ENDINGS = (")", ").", "MORE", "ENDIT", "STORY", "DAY", "DAY.", "MOVED", "MOVED.")
+_WIRE_HINTS = ("story", "optional", "clients", "distributed", "purchase", "syndicate", "reprint", "editor")
+
+
+def _wire_desk(line: str) -> bool:
+    low = line.lower()
+    return any(h in low for h in _WIRE_HINTS) and bool(WIRE_DESK.search(low))
+# `(Shepard, Cox News Service).` closing a wire story: the writer and the service.
+AUTHOR_TAG = re.compile(rf"^\((?P<names>{_NAME}),\s*(?P<org>{_ORG})\)\.?(?:\s+[A-Z]{{2,}}\b.*)?$")
+# Trailing wire-desk words after the last sentence of a line: `... in Alice Springs. MORE`.
+TRAILING_DESK = re.compile(r"(?<=[.!?”\"’)])\s+(?:\((?:[a-z]{1,5}[-/]?){1,6}\)|MORE|MOVED(?: [A-Z]+DAY)?\.?|ENDIT|END STORY)$")
 HEADING_MARK = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 # "KYIV, Ukraine (AP) —", "LONDON (Reuters) -", "COEUR D'ALENE, Idaho (AP) --", "PARIS, Sept 4 (AFP) -"
@@ -189,12 +223,20 @@ WIRES = {
     "ap": "The Associated Press", "afp": "Agence France-Presse", "upi": "United Press International",
     "pa": "PA Media", "dpa": "dpa", "reuters": "Reuters", "ansa": "ANSA", "efe": "EFE",
 }  # fmt: skip
-_FUNCTION_END = re.compile(
-    r"\b(?:the|a|an|of|to|and|or|but|with|for|in|on|at|by|from|as|that|which|who|whose|when|where|"
-    r"said|says|say|told|is|was|are|were|be|been|has|have|had|will|would|could|should|can|than|"
-    r"if|because|while|into|about|after|before|its|their|his|her|our|this|these|those|not)$",
-    re.I,
+_FUNCTION_WORDS = frozenset(
+    "the a an of to and or but with for in on at by from as that which who whose when where said says "
+    "say told is was are were be been has have had will would could should can than if because while "
+    "into about after before its their his her our this these those not".split()
 )
+
+
+def _ends_with_function_word(line: str) -> bool:
+    """`... said that` / `... the`: a sentence cut by a line break, not a heading."""
+    return line.rsplit(None, 1)[-1].lower() in _FUNCTION_WORDS
+
+
+# Furniture lines are short; longer lines are reporting (and skip the costlier checks).
+MAX_NOISE_WORDS = 60
 
 
 def _words(line: str) -> int:
@@ -216,7 +258,15 @@ def _is_quote_attributed(line: str) -> bool:
 
 def is_footer(line: str) -> bool:
     """Marketing that talks to the reader: subscribe, newsletter, e-paper, app, cookies, ©."""
-    if _words(line) > 60 or not _FOOTER_WORDS.search(line) or _is_quote_attributed(line):
+    if _words(line) > MAX_NOISE_WORDS:
+        return False
+    low = line.lower()
+    words = {w.strip(".,:;!?()[]\"'“”‘’|") for w in low.split()}
+    if words.isdisjoint(_FOOTER_TRIGGERS) and "©" not in low:
+        return False
+    if not _FOOTER_WORDS.search(low):
+        return False
+    if _is_quote_attributed(line):
         return False
     return bool(_READER.search(line) or re.search(r"©|all rights reserved|copyright", line, re.I))
 
@@ -226,8 +276,12 @@ def is_caption(line: str) -> bool:
     `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
     if line.startswith(("“", '"', "‘")):
         return False
+    if _words(line) <= 8 and CREDIT_ONLY.match(line):
+        return True
     if CAPTION_LEAD.match(line) and _words(line) < 60:
         return True
+    if not line.endswith(")") and not re.search(r"(?i:photo|image|picture|credit)", line):
+        return False
     m = CAPTION_CREDIT.search(line)
     return bool(m) and _words(m.group("paren") or "") <= 12
 
@@ -238,7 +292,38 @@ def is_hash(line: str) -> bool:
 
 
 def is_separator(line: str) -> bool:
-    return bool(SEPARATOR.match(line)) and not re.search(r"\w", line)
+    return bool(SEPARATOR.match(line))
+
+
+def is_wire_note(line: str) -> bool:
+    """Notes from a news agency to its clients' editors, not to readers: `(STORY CAN END HERE.
+    OPTIONAL MATERIAL FOLLOWS)`, `(For use by ... clients)`, `(Story will move in the "a"
+    category.)`, desks' sign-off initials `(jt/krt)`, paragraph marks like `nn`."""
+    if WIRE_SIGNOFF.match(line) or re.fullmatch(r"[a-z]{1,3}", line):
+        return True
+    if line.startswith("(") and line.rstrip(".").endswith(")"):
+        inner = line.strip("(). ")
+        return _is_desk_note(inner)
+    low = line.lower()
+    hint = "purchase" in low or "syndicat" in low or "reprint" in low
+    return hint and _words(line) <= MAX_NOISE_WORDS and bool(SALES_NOTICE.search(low))
+
+
+def _is_desk_note(inner: str) -> bool:
+    """The inside of a parenthesis is a desk note: shouted (`STORY CAN END HERE`) or desk words."""
+    return not re.search(r"[a-z]", inner) and _words(inner) >= 2 or _wire_desk(inner)
+
+
+def _strip_desk_notes(line: str) -> str:
+    """Desk notes glued to reporting: `(STORY CAN END HERE) nn Other text` keeps `Other text`."""
+    line = TRAILING_DESK.sub("", line)
+    m = TRAILING_NOTE.search(line)
+    if m and _is_desk_note(m.group("note")):
+        line = line[: m.start()]
+    m = LEADING_NOTE.match(line)
+    if m and _is_desk_note(m.group("note")):
+        return line[m.end() :]
+    return line
 
 
 def _heading_text(line: str) -> str | None:
@@ -247,15 +332,17 @@ def _heading_text(line: str) -> str | None:
 
 
 def is_heading_like(line: str) -> bool:
-    """A short line that is not a sentence: a headline, kicker or subhead."""
+    """A short line that is not a sentence: a headline, kicker, subhead or shouted wire slug."""
     if _heading_text(line) is not None:
+        return True
+    if _words(line) <= 8 and re.search(r"[A-Z]{2}", line) and not re.search(r"[a-z]", line):
         return True
     words = line.split()
     if not 0 < len(words) <= 20 or TERMINAL.search(line) or line[-1] in ",;:—–-(":
         return False
     if line[0] in "“\"‘'(" or line[0].islower():
         return False
-    return not _FUNCTION_END.search(line)
+    return not _ends_with_function_word(line)
 
 
 def site_from_footer(line: str) -> tuple[int, str]:
@@ -302,6 +389,9 @@ def wire_name(wire: str) -> str:
 _CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _SCRIPT = re.compile(r"<(script|style|iframe|noscript|template|svg|object)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+_HTML_HEADING = re.compile(r"<h[1-6](?:\s[^<>]*)?>", re.I)
+_HTML_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|section|article|figure|ul|ol|table)\s*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _MD_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # one level of nested parentheses: `(javascript:f(1))`
 _MD_IMAGE = re.compile(rf"!\[[^\]\n]*\]{_MD_TARGET}|!\[[^\]\n]*\]\[[^\]\n]*\]")
@@ -310,6 +400,8 @@ _MD_REFDEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
 _MD_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+|^[ \t]*[-*+•][ \t]+(?=\S)", re.M)
+_EMPHASIS_HINT = re.compile(r"[*_][^\W_]")
+_MD_PREFIX_HINT = re.compile(r"^[ \t]*[>\-*+•]", re.M)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 
 
@@ -318,22 +410,34 @@ def strip_markup(text: str) -> str:
     comments, tags and emphasis marks. `#` headings stay marked so the cleaner knows them."""
     import html as _html
 
-    text = _CODE_FENCE.sub("", text)
-    text = _SCRIPT.sub("", text)
-    text = _COMMENT.sub("", text)
-    text = _MD_IMAGE.sub("", text)
-    text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _MD_REFDEF.sub("", text)
-    text = _TAG.sub("", text)
-    if _ENTITY.search(text):
+    # Each rule runs only when its syntax can be present: this is on the path of every article.
+    if "```" in text or "~~~" in text:
+        text = _CODE_FENCE.sub("", text)
+    if "<" in text:
+        text = _SCRIPT.sub("", text)
+        text = _COMMENT.sub("", text)
+    if "[" in text:
+        text = _MD_IMAGE.sub("", text)
+        text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _MD_REFDEF.sub("", text)
+    if "<" in text:
+        # HTML inside text records: blocks become paragraphs, headings stay headings.
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_HEADING.sub("\n\n## ", text)
+        text = _HTML_BLOCK_END.sub("\n\n", text)
+        text = _TAG.sub("", text)
+    if "&" in text:
         text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
-    text = _MD_STRONG.sub(r"\2", text)
-    text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _MD_PREFIX.sub("", text)
-    # Newswire ASCII quotes (``like this'') become typographic ones.
-    text = re.sub(r"``\s?", "“", text)
-    text = re.sub(r"(?<=\S)''", "”", text)
-    text = re.sub(r"''(?=\S)", "“", text)
+    if _EMPHASIS_HINT.search(text):
+        text = _MD_STRONG.sub(r"\2", text)
+        text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)
+    if _MD_PREFIX_HINT.search(text):
+        text = _MD_PREFIX.sub("", text)
+    if "''" in text or "``" in text:  # newswire ASCII quotes (``like this'') become typographic
+        text = text.replace("' ''", "’”")
+        text = re.sub(r"``\s?", "“", text)
+        text = re.sub(r"(?<=\S)''", "”", text)
+        text = re.sub(r"''(?=\S)", "“", text)
     return text
 
 
@@ -344,10 +448,23 @@ def strip_markup(text: str) -> str:
 BODY, DROP, HEADING, LABEL_KIND, DATE, BYLINE, CREDIT, CLOSING = range(8)
 
 
+_CREDIT_HINTS = ("report", "contribut", "editing", "writing", "compiled", "wrote")
+
+
 def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> int:
     """The kind of one non-blank line; metadata it carries goes into `meta`/`sites`."""
+    n_words = _words(line)
+    if n_words > MAX_NOISE_WORDS:
+        return BODY
     if is_separator(line) or is_hash(line) or TABLE_ROW.match(line) or EDITORIAL_NOTE.match(line):
         return DROP
+    if is_wire_note(line):
+        return DROP
+    tag = AUTHOR_TAG.match(line)
+    if tag:
+        meta.setdefault("credit_byline", tag.group("names"))
+        meta.setdefault("credit_org", _tidy_name(tag.group("org")))
+        return CREDIT
     if is_navigation(line):
         return DROP
     if is_footer(line):
@@ -359,10 +476,13 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
         return LABEL_KIND
     if is_caption(line):
         return DROP
-    if CREDIT_LINE.search(line) and _words(line) <= 45 or REPORTED_FROM.match(line):
+    low = line.lower()
+    if any(h in low for h in _CREDIT_HINTS) and (
+        CREDIT_LINE.search(line) and n_words <= 45 or REPORTED_FROM.match(line)
+    ):
         m = CREDIT_NAMES.match(line)
         if m:
-            meta.setdefault("credit_byline", _tidy_people(m.group("names")))
+            meta.setdefault("credit_byline", _tidy_people(m.group("names") or m.group("by")))
         return CREDIT
     by = BY_LINE.match(line)
     if by and _words(line) <= 16 and not TERMINAL.search(line.rstrip(".")):
@@ -374,8 +494,9 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
         elif rest and re.match(_ORG + r"$", rest) and _words(rest) <= 6:
             meta.setdefault("credit_org", _tidy_name(rest))
         return BYLINE
-    if _date_line(line) and _words(line) <= 14:
-        meta.setdefault("date", _date_line(line))
+    date = _date_line(line) if n_words <= 14 else ""
+    if date:
+        meta.setdefault("date", date)
         return DATE
     if CLOSING_CREDIT.match(line) and _words(line) <= 14:
         return CLOSING
@@ -395,7 +516,7 @@ def _tidy_people(names: str) -> str:
 def _continues(prev: str, line: str) -> bool:
     """`line` carries on the sentence `prev` started (a hard line break mid-sentence)."""
     return bool(prev) and not TERMINAL.search(prev) and (
-        _FUNCTION_END.search(prev) is not None
+        _ends_with_function_word(prev)
         or prev[-1] in ",;:—–-("
         or line[:1].islower()
         or line[:1] in "“\"‘"
@@ -416,7 +537,34 @@ def _is_question_subhead(lines: list[str], i: int) -> bool:
 
 
 def _norm(line: str) -> str:
-    return re.sub(r"\W+", " ", line).strip().lower()
+    """A paragraph's identity for spotting repeats: case and spacing ignored."""
+    return " ".join(line.lower().split()).strip(" .,;:!?\"'“”‘’")
+
+
+def _join_broken_sentences(lines: list[str], kinds: list[int]) -> list[int]:
+    """Lines that carry a sentence across a hard line break are body, whatever they look like
+    alone (`... six weeks after a storm` / `tore away part of its deck.`)."""
+    for i in range(len(lines)):
+        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
+            if _continues(lines[i - 1], lines[i]):
+                kinds[i] = BODY
+        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
+            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
+                kinds[i] = BODY
+    return kinds
+
+
+def _outlet(article: Article, meta: dict[str, str], sites: list[tuple[int, str]]) -> str:
+    """Who published it: the input's own metadata, else a label line (`BBC :`), a footer naming
+    the site, a closing credit's organisation, and last the wire in the dateline."""
+    wire = wire_name(meta["wire"]) if meta.get("wire") else ""
+    return (
+        article.outlet
+        or meta.get("label")
+        or _best_site(sites)
+        or meta.get("credit_org")
+        or wire
+    )
 
 
 def clean_article(article: Article) -> Article:
@@ -427,18 +575,10 @@ def clean_article(article: Article) -> Article:
     if m:
         meta["date"] = m.group(1)
         text = text[m.end() :]
-    lines = [re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", ln).strip() for ln in text.split("\n")]
+    lines = [" ".join(ln.split()) for ln in text.split("\n")]  # str.split knows NBSP & co.
+    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
     sites: list[tuple[int, str]] = []
-    kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
-
-    # Lines that carry on a sentence from the line above are body, whatever they look like.
-    for i in range(len(lines)):
-        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
-            if _continues(lines[i - 1], lines[i]):
-                kinds[i] = BODY
-        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
-            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
-                kinds[i] = BODY
+    kinds = _join_broken_sentences(lines, [_classify(ln, meta, sites) if ln else -1 for ln in lines])
 
     body_idx = [i for i, k in enumerate(kinds) if k == BODY]
     first = body_idx[0] if body_idx else len(lines)
@@ -462,8 +602,7 @@ def clean_article(article: Article) -> Article:
             line = label
         if kind == CLOSING:
             cm = CLOSING_CREDIT.match(line)
-            assert cm is not None
-            if i < first or i > last or i >= len(lines) - 3:
+            if cm and (i < first or i > last or i >= len(lines) - 3):
                 meta.setdefault("byline", _tidy_people(cm.group("names")))
                 meta.setdefault("credit_org", _tidy_name(cm.group("org")))
                 continue
@@ -501,21 +640,11 @@ def clean_article(article: Article) -> Article:
         kept.append(line)
 
     body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
-    wire = wire_name(meta.get("wire", "")) if meta.get("wire") else ""
-    outlet = (
-        article.outlet
-        or meta.get("label")
-        or _best_site(sites)
-        or meta.get("credit_org")
-        or wire
-    )
-    if article.title and _norm(title) != _norm(article.title):
-        title = article.title
     return replace(
         article,
         text=body,
         title=article.title or title,
-        outlet=outlet,
+        outlet=_outlet(article, meta, sites),
         date=article.date or meta.get("date", ""),
         byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
         dateline=article.dateline or meta.get("dateline", ""),

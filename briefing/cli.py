@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,8 +30,19 @@ app = typer.Typer(
 )
 
 
+# Control characters (newlines, terminal escapes, bidi overrides) in a file name or an
+# article's metadata would forge extra lines or rewrite the terminal, and undecodable bytes in a
+# file name (surrogates) cannot be printed: all are shown escaped instead.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(text: object) -> str:
+    """One terminal-safe line: control characters as `\\xNN` / `\\uNNNN` escapes."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
 def _fail(exc: BriefingError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {shown(exc)}", err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -68,6 +80,23 @@ def _format_for(fmt: str | None, out: str) -> str:
     suffix = Path(out).suffix.lstrip(".").lower() if out != "-" else ""
     by_ext = {ext: name for name, ext in FORMATS.items()} | {"markdown": "markdown", "htm": "html"}
     return by_ext.get(suffix, "markdown")
+
+
+def _write_stdout(text: str) -> None:
+    """The briefing to stdout; a full disk or a closed pipe is an OutputError, not a traceback."""
+    from briefing.errors import OutputError
+
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        # nothing more can reach this stdout: point it at /dev/null so the exit flush is quiet
+        with open(os.devnull, "w") as null:
+            try:
+                os.dup2(null.fileno(), sys.stdout.fileno())
+            except (OSError, ValueError):  # not a real file descriptor (a test runner's buffer)
+                pass
+        raise OutputError(f"cannot write the briefing to standard output: {exc.strerror or exc}") from None
 
 
 @app.command(epilog=EXIT_CODES)
@@ -121,13 +150,12 @@ def build(
         briefing = build_briefing(paths, settings)
         text = render(briefing, fmt)
         for skip in briefing.skipped:
-            typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+            typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
         if out == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_stdout(text)
         else:
             path = save_briefing(text, out, briefing.date, briefing.headline, FORMATS[fmt])
-            typer.echo(str(path))
+            typer.echo(shown(path))
         typer.echo(
             f"{len(briefing.sources)} articles read, {len(briefing.skipped)} skipped", err=True
         )
@@ -144,6 +172,46 @@ def build(
 # ---------------------------------------------------------------------------------------------
 # pool commands (issue 3): `briefing pool`
 # ---------------------------------------------------------------------------------------------
+
+
+@app.command(epilog=EXIT_CODES)
+def pool(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole pool as JSON.")] = False,
+) -> None:
+    """Show the deduplicated sentence pool: each fact once, with every article that carries it."""
+    import json
+
+    from briefing.pipeline import read_pool
+    from briefing.pool import pool_to_dict
+
+    try:
+        result, skipped = read_pool(paths)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    for skip in skipped:
+        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+    data = pool_to_dict(result)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    arts = Table(title="Articles", show_lines=False)
+    for col in ("id", "file", "outlet", "date", "family"):
+        arts.add_column(col)
+    for a in data["articles"]:
+        arts.add_row(a["id"], a["file"], a["outlet"], a["date"], a["family"])
+    console.print(arts)
+    facts = Table(title=f"Facts ({len(data['facts'])})", show_lines=True)
+    for col in ("id", "text", "articles", "origins", "related"):
+        facts.add_column(col, overflow="fold")
+    for f in data["facts"]:
+        facts.add_row(f["id"], f["text"], str(len(f["articles"])), str(len(f["origins"])), " ".join(f["related"]))
+    console.print(facts)
+    typer.echo(f"{len(data['articles'])} articles read, {len(skipped)} skipped", err=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from briefing.clean import fallback_outlet
+from briefing.disagree import claims
 from briefing.models import Article, Pool
 
 
@@ -44,11 +48,14 @@ _QUERY_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=131072)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
 def stems(text: str) -> set[str]:
     return {
-        _STEMMER.stem(w)
-        for w in re.findall(r"[^\W\d_]+", text.casefold())
-        if w not in _QUERY_STOP and len(w) > 1
+        _stem(w) for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in _QUERY_STOP and len(w) > 1
     }
 
 
@@ -75,19 +82,67 @@ def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     return names[best], tuple(titles[names[best]])
 
 
-REPEAT = 0.6  # facts this alike (tf-idf cosine) say the same thing for a reader
+REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
+REPEAT_SAME_FIGURE = 0.25  # ... or this alike when they also give the same figure of a thing
 
 
-def near_repeats(pool: Pool, threshold: float = REPEAT) -> dict[int, list[int]]:
+def _repeat_key(text: str) -> str:
+    """Stems plus normalised figures: "Twenty-six allies" and "26 of the allies" share both."""
+    figures = {f"#{c.value:g}" for c in claims(text)}
+    return " ".join(sorted(stems(text) | figures))
+
+
+def near_repeats(pool: Pool) -> dict[int, list[int]]:
     """For each fact, the other facts so alike that showing both would repeat a fact."""
-    texts = [f.text for f in pool.facts]
+    keys = [_repeat_key(f.text) for f in pool.facts]
     try:
-        X = normalize(TfidfVectorizer(sublinear_tf=True).fit_transform(texts))
+        vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+")
+        X = normalize(vec.fit_transform(keys))
     except ValueError:
         return {}
+    figures = [{(c.value, u) for c in claims(f.text) for u in c.unit} for f in pool.facts]
     sim = (X @ X.T).tocoo()
     out: dict[int, list[int]] = {}
     for i, j, v in zip(sim.row, sim.col, sim.data, strict=True):
-        if i != j and v > threshold:
+        if i == j:
+            continue
+        if v > REPEAT or (v > REPEAT_SAME_FIGURE and figures[i] & figures[j]):
             out.setdefault(int(i), []).append(int(j))
     return out
+
+
+def named_outlet(article: Article) -> str:
+    """The article's outlet, or "" when it is only the file name standing in for one."""
+    stand_in = fallback_outlet(replace(article, outlet="")).outlet
+    return "" if article.outlet == stand_in else article.outlet
+
+
+_PRONOUN_START = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its)\b", re.IGNORECASE
+)
+_OPEN_MARKS = "“\"„«"
+_QUOTE_MARKS = "“”\"„«»"
+
+
+def standalone(text: str) -> bool:
+    """Whether a sentence reads on its own as a bullet: no opening pronoun pointing at an
+    earlier sentence, and no quotation whose speaker the sentence does not name."""
+    if _PRONOUN_START.match(text.strip()):
+        return False
+    marks = [i for i, ch in enumerate(text) if ch in _QUOTE_MARKS]
+    if marks and marks[0] <= 1:
+        tail = text[marks[-1] + 1 :].strip(" .,;:!?")
+        words = tail.split()
+        if len(words) < 2 or words[0].casefold() in {"he", "she", "they"}:
+            return False
+    return True
+
+
+def tidy(text: str) -> str:
+    """A fact's text for a bullet: a quotation the sentence splitter cut open is closed."""
+    marks = [ch for ch in text if ch in _QUOTE_MARKS]
+    if len(marks) % 2 == 1:
+        last = max(i for i, ch in enumerate(text) if ch in _QUOTE_MARKS)
+        if last + 1 < len(text) and not text[last + 1].isspace() and text[last] in _OPEN_MARKS:
+            return text.rstrip() + "…”"
+    return text

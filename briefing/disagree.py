@@ -9,12 +9,13 @@ and two sentences tied to different days are about different events, not one dis
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from briefing.models import Disagreement, Fact, Pool, Version
@@ -58,8 +59,15 @@ _NUMBER = re.compile(
 _UNIT_STOP = frozenset(
     """of in on at across from to for with by into over after before during than the a an and
     or as that which who were was are is had has have been be per each this its their his her
-    more most less said says would will could can may might also while""".split()
+    more most less said says would will could can may might also while against about among
+    between through since until within without near toward towards""".split()
 )
+_TIME_UNITS = frozenset(
+    """second minute hour day week weekend month year decade century time night morning
+    evening a.m p.m am pm o'clock local""".split()
+)
+# A figure of "other", "more" or "new" things counts a part, not the whole: never compared.
+_REMAINDER = frozenset("other another additional further remaining extra new".split())
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
     m: i + 1
@@ -80,8 +88,9 @@ _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
 SIMILAR = 0.45  # facts this alike (numbers aside) may be about the same thing
 SIMILAR_RELATED = 0.3  # ... or this alike when the pool already linked them as near-misses
-SIMILAR_DATE = 0.6
+SIMILAR_DATE = 0.75
 SIMILAR_WINDOW = 0.6  # or when the words around the two figures are this alike
+SIMILAR_FLOOR = 0.25  # ... provided the sentences are at least this alike
 WINDOW = 8
 
 
@@ -93,6 +102,8 @@ class Claim:
     start: int
     end: int
     approximate: bool
+    aside: bool = False  # in brackets (a conversion such as "(£954m)") or counting a remainder
+    label: str = ""  # what is counted, as written ("strike and decoy drones")
 
 
 def _word_number(text: str) -> float | None:
@@ -117,8 +128,13 @@ def _singular(word: str) -> str:
     return w
 
 
-def claims(text: str) -> list[Claim]:
+@lru_cache(maxsize=65536)
+def claims(text: str) -> tuple[Claim, ...]:
     """The figures a sentence gives, each with its unit."""
+    return tuple(_claims(text))
+
+
+def _claims(text: str) -> list[Claim]:
     out: list[Claim] = []
     date_spans = [m.span() for m in _DATE.finditer(text)]
     for m in _NUMBER.finditer(text):
@@ -139,6 +155,8 @@ def claims(text: str) -> list[Claim]:
         after = text[m.end()] if m.end() < len(text) else " "
         if before.isalnum() or before == "-" or after.isalnum() and not m.group("scale"):
             continue
+        if text[max(0, first - 2) : first].strip().endswith(":") or text[m.end() : m.end() + 2].startswith(":"):
+            continue  # a clock time ("20:36:08", "9: 38 p.m.")
         scale = (m.group("scale") or "").casefold()
         if scale == "m" and not m.group("cur"):
             continue  # "10m" without a currency is usually metres
@@ -146,6 +164,7 @@ def claims(text: str) -> list[Claim]:
         rest = text[m.end() :]
         end = m.end()
         unit: set[str] = set()
+        label: list[str] = []  # the counted thing as written, for the reader
         if m.group("cur"):
             unit.add(_CURRENCY_SIGN[m.group("cur").casefold()])
         elif m.group("pct"):
@@ -174,28 +193,90 @@ def claims(text: str) -> list[Claim]:
                         k += 1
                         continue
                     break
-                if w[:1].islower():
-                    unit.add(_singular(w))
+                unit.add(_singular(w))
+                label.append(w)
                 taken += 1
                 k += 1
             if not unit and 1900 <= value <= 2100 and raw.isdigit() and len(raw) == 4:
                 unit.add("calendar year")
         if not unit:
             continue
-        approximate = bool(_QUALIFIERS.search(text[: m.start()]))
+        if unit & _TIME_UNITS:
+            continue  # durations and times of day ("three days earlier") date other events
+        approximate = bool(_QUALIFIERS.search(text[max(0, m.start() - 40) : m.start()]))
         start = first
-        out.append(Claim(value, frozenset(unit), text[start:end].strip(), start, end, approximate))
+        bracketed = text[:start].count("(") > text[:start].count(")")
+        before_word = (text[:start].split()[-1:] or [""])[0].casefold()
+        # "17 of the states": a part of a whole ("40 percent of the flow" is a share, kept)
+        partitive = not m.group("pct") and bool(re.match(r"\s*of\b", rest))
+        aside = (
+            bracketed
+            or partitive
+            or bool(unit & _REMAINDER)
+            or before_word in _REMAINDER
+            or before_word in {"from", "to", "between"}  # a change or a range
+            or bool(re.match(r"\s*(?:to|-|–)\s*\d", rest))
+        )
+        unit = {u for u in unit if u not in _REMAINDER}
+        out.append(
+            Claim(
+                value,
+                frozenset(unit),
+                text[start:end].strip(),
+                start,
+                end,
+                approximate,
+                aside,
+                " ".join(w for w in label if w.casefold() not in _REMAINDER),
+            )
+        )
     return out
 
 
-def days(text: str) -> set[str]:
-    """Weekdays and calendar days a sentence names ("Thursday", "4 September")."""
+_DURATION = re.compile(
+    r"\b(\d+(?:\.\d+)?|" + _WORD_NUM + r")[\s-]+(second|minute|hour|day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+
+
+def durations(text: str) -> set[tuple[float, str]]:
+    """Spans of time a sentence gives ("in 14 seconds", "three days"): they tell which
+    stretch of an event a figure belongs to."""
+    out = set()
+    for m in _DURATION.finditer(text):
+        raw = m.group(1)
+        value = float(raw) if raw[0].isdigit() else _word_number(raw)
+        if value is not None:
+            out.add((value, m.group(2).casefold()))
+    return out
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words of a sentence that are not common words: who and where it is about."""
+    out = set()
+    for m in re.finditer(r"(?:^|(?<=[\w,;:()“”\"] ))([A-Z][a-z’'\-]+)", text):
+        w = m.group(1).casefold().rstrip("’'")
+        if w not in MONTHS and w not in WEEKDAYS and w not in ENGLISH_STOP_WORDS:
+            out.add(w.removesuffix("’s").removesuffix("'s"))
+    return out
+
+
+def _lead_in(text: str, claim: Claim, words: int = 4) -> set[str]:
+    """Content words just before a figure, within its clause ("Russia fired", "left")."""
+    clause = re.split(r"[,;:—–()]", text[: claim.start])[-1]
+    toks = re.findall(r"[a-z][a-z’'\-]+", clause.casefold())[-words:]
+    return {_singular(t) for t in toks if t not in ENGLISH_STOP_WORDS}
+
+
+@lru_cache(maxsize=65536)
+def days(text: str) -> frozenset[str]:
+    """Weekdays and calendar days a sentence names ("thursday", "09-04")."""
     out = {m.group(1).casefold() for m in _WEEKDAY.finditer(text)}
     for m in _DATE.finditer(text):
         month = MONTHS[(m.group("m1") or m.group("m2")).casefold()]
         day = int(m.group("d1") or m.group("d2"))
         out.add(f"{month:02d}-{day:02d}")
-    return out
+    return frozenset(out)
 
 
 def _without_figures(text: str) -> str:
@@ -223,18 +304,37 @@ class _Likeness:
 
     def __init__(self, texts: Sequence[str]):
         self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+        self._cache: dict[str, object] = {}  # text -> vector: a window recurs in many pairs
         try:
-            X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
-            self.matrix = np.asarray((X @ X.T).todense())
+            self.X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
         except ValueError:
             self.vec = None
-            self.matrix = np.zeros((len(texts), len(texts)))
+            self.X = None
+
+    def pairs(self, floor: float, rows: int = 1024) -> dict[tuple[int, int], float]:
+        """(i, j) -> cosine for i < j and cosine >= floor, from a sparse product in chunks
+        (only pairs sharing weighted words are ever formed)."""
+        out: dict[tuple[int, int], float] = {}
+        if self.X is None:
+            return out
+        X = self.X.tocsr()
+        for start in range(0, X.shape[0], rows):
+            block = (X[start : start + rows] @ X.T).tocoo()
+            for i, j, v in zip(block.row, block.col, block.data, strict=True):
+                i = int(i) + start
+                if i < j and v >= floor:
+                    out[(i, int(j))] = float(v)
+        return out
 
     def of(self, a: str, b: str) -> float:
         if self.vec is None:
             return 0.0
-        X = normalize(self.vec.transform([_without_figures(a), _without_figures(b)]))
-        return float((X[0] @ X[1].T).toarray()[0, 0])
+        return float((self._vector(a) @ self._vector(b).T).toarray()[0, 0])
+
+    def _vector(self, text: str):
+        if text not in self._cache:
+            self._cache[text] = normalize(self.vec.transform([_without_figures(text)]))
+        return self._cache[text]
 
 
 def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
@@ -253,6 +353,7 @@ class _Open:
     unit: frozenset[str]
     by_value: dict[str, list[tuple[Fact, str]]]  # value key -> (fact, snippet)
     written: dict[str, str]
+    label: str = ""
 
 
 class _Collector:
@@ -262,7 +363,9 @@ class _Collector:
     def __init__(self) -> None:
         self.opened: list[_Open] = []
 
-    def add(self, kind: str, unit: frozenset[str], entries: Sequence[_Entry]) -> None:
+    def add(
+        self, kind: str, unit: frozenset[str], entries: Sequence[_Entry], label: str = ""
+    ) -> None:
         ids = {fact.id for _, _, fact, _ in entries}
         for op in self.opened:
             if op.kind == kind and op.unit & unit and any(
@@ -270,7 +373,7 @@ class _Collector:
             ):
                 break
         else:
-            op = _Open(kind, unit, {}, {})
+            op = _Open(kind, unit, {}, {}, label)
             self.opened.append(op)
         for key, written, fact, snip in entries:
             bucket = op.by_value.setdefault(key, [])
@@ -293,32 +396,64 @@ class _Collector:
         return out
 
 
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
+    """A sentence's claims and days, parsed once however many pairs it is compared in."""
+    return tuple(claims(text)), frozenset(days(text))
+
+
+_SAID_ON = re.compile(
+    r"\b(?:said|says|reported|reports|told|added|wrote|stated|editions?\s+of)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _first_day(text: str, weekday: bool) -> re.Match[str] | None:
+    """The first day the sentence gives for what happened (not for when it was said)."""
+    for m in (_WEEKDAY if weekday else _DATE).finditer(text):
+        if not _SAID_ON.search(text[: m.start()]):
+            return m
+    return None
+
+
 def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
     """Record what two facts from different origins disagree on, if anything."""
-    cf, df = claims(f.text), days(f.text)
-    cg, dg = claims(g.text), days(g.text)
+    cf, df = _parsed(f.text)
+    cg, dg = _parsed(g.text)
 
     def close(a: Claim, b: Claim) -> bool:
         return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
 
     alike = s >= floor
-    if not alike and not any(a.unit & b.unit and close(a, b) for a in cf for b in cg):
+    if not alike and (
+        s < SIMILAR_FLOOR or not any(_compatible(a.unit, b.unit) and close(a, b) for a in cf for b in cg)
+    ):
         return
-    if df and dg and not df & dg:
+    nf, ng = names(f.text), names(g.text)
+    if nf and ng and not nf & ng:
+        return  # about different people or places
+    tf, tg = durations(f.text), durations(g.text)
+    if tf and tg and not tf & tg:
+        return  # different stretches of time: "700 feet in 29 seconds", "1,100 feet in 14"
+    # a weekday and a calendar day cannot be compared without a calendar: same kinds only
+    wf, wg = {d for d in df if d in WEEKDAYS}, {d for d in dg if d in WEEKDAYS}
+    if not (wf and wg):
+        wf, wg = df - set(WEEKDAYS), dg - set(WEEKDAYS)
+    if wf and wg and not wf & wg:
         # different days: a date dispute only if all else is the same, else two events
-        fw = _WEEKDAY.search(f.text) or _DATE.search(f.text)
-        gw = _WEEKDAY.search(g.text) or _DATE.search(g.text)
+        fw = _first_day(f.text, bool(wf & set(WEEKDAYS)))
+        gw = _first_day(g.text, bool(wg & set(WEEKDAYS)))
         if s >= SIMILAR_DATE and not _figures_conflict(cf, cg) and fw and gw:
             out.add(
                 "date",
                 frozenset({"date"}),
                 [
-                    (",".join(sorted(df)), fw.group(0), f, _snippet(f.text, *fw.span())),
-                    (",".join(sorted(dg)), gw.group(0), g, _snippet(g.text, *gw.span())),
+                    (",".join(sorted(wf)), fw.group(0), f, _snippet(f.text, *fw.span())),
+                    (",".join(sorted(wg)), gw.group(0), g, _snippet(g.text, *gw.span())),
                 ],
             )
         return
-    for unit, a, b in _figures_conflict(cf, cg, alike, close):
+    for unit, a, b in _figures_conflict(cf, cg, alike, close, (f.text, g.text)):
         out.add(
             "figure",
             unit,
@@ -326,7 +461,25 @@ def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Co
                 (_value_key(a), a.written, f, _snippet(f.text, a.start, a.end)),
                 (_value_key(b), b.written, g, _snippet(g.text, b.start, b.end)),
             ],
+            min((a.label, b.label), key=lambda x: (len(x), x)) or "",
         )
+
+
+def _dates(pool: Pool, fact: Fact) -> set[dt.date] | None:
+    """Publication days of a fact's articles; None when any is unknown."""
+    out = set()
+    for aid in fact.articles:
+        try:
+            out.add(dt.date.fromisoformat(pool.article(aid).date[:10]))
+        except (ValueError, KeyError):
+            return None
+    return out
+
+
+def _same_news_day(a: set[dt.date] | None, b: set[dt.date] | None) -> bool:
+    if not a or not b:
+        return True
+    return any(abs((x - y).days) <= 1 for x in a for y in b)
 
 
 def find_disagreements(
@@ -337,18 +490,20 @@ def find_disagreements(
 ) -> list[Disagreement]:
     """Every disputed figure, date and quotation speaker, with each version's citations."""
     families: Mapping[str, str] = pool.families
-    cands = [f for f in pool.facts if f.text and (claims(f.text) or days(f.text))]
+    cands = [f for f in pool.facts if f.text and any(_parsed(f.text))]
     like = _Likeness([f.text for f in cands])
     related = {frozenset((f.id, r)) for f in pool.facts for r in f.related}
     fams = [{families.get(a, a) for a in f.articles} for f in cands]
     found = _Collector()
-    for i, f in enumerate(cands):
-        for j in range(i + 1, len(cands)):
-            if fams[i] & fams[j]:
-                continue  # an origin giving both values is telling of two things, not a dispute
-            g = cands[j]
-            floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
-            _compare(f, g, like, float(like.matrix[i, j]), floor, found)
+    dated = [_dates(pool, f) for f in cands]
+    for (i, j), sim in sorted(like.pairs(min(SIMILAR_FLOOR, SIMILAR_RELATED)).items()):
+        if fams[i] & fams[j]:
+            continue  # an origin giving both values is telling of two things, not a dispute
+        if not _same_news_day(dated[i], dated[j]):
+            continue  # a figure that changed between days is news, not a dispute
+        f, g = cands[i], cands[j]
+        floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+        _compare(f, g, like, sim, floor, found)
     out = found.disputes(cite)
     if quote_cite is not None:
         sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
@@ -377,6 +532,8 @@ def find_disagreements(
 def _subject(op: _Open) -> str:
     if op.kind == "date":
         return "date"
+    if op.label:
+        return op.label
     currency = {"EUR": "euros", "GBP": "pounds", "USD": "dollars", "JPY": "yen", "%": "percent"}
     words = [currency.get(u, u) for u in sorted(op.unit)]
     return " ".join(words)
@@ -386,31 +543,74 @@ def _value_key(c: Claim) -> str:
     return f"{c.value:.6g}"
 
 
+def _compatible(u: frozenset[str], v: frozenset[str]) -> bool:
+    """Two figures count the same kind of thing: "gold medals" and "bronze medals" do not,
+    nor do "Atlanta-area bombings" and "bombings"."""
+    return bool(u) and u == v
+
+
+def _same_value(x: float, y: float) -> bool:
+    """Equal, or one is the other rounded ("9 degrees" and "9.27 degrees", "€1.1bn" and
+    "€1.13bn")."""
+    if abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1):
+        return True
+    for a, b in ((x, y), (y, x)):
+        for digits in range(0, 4):
+            if round(a, digits) == a and a != 0:
+                # `a` has `digits` decimals at most: is `b` the same at that precision?
+                if round(b, digits) == a:
+                    return True
+                break
+    magnitude = max(abs(x), abs(y))
+    if magnitude >= 1e6:  # "€1.1bn" and "€1.13bn": compare in the unit of the smaller scale
+        for scale in (1e9, 1e6):
+            if magnitude >= scale and _same_value(x / scale, y / scale) and min(x, y) / scale < 1e3:
+                return True
+    return False
+
+
+_NEGATION = re.compile(r"\b(?:no|not|never|none|without|n't)\b", re.IGNORECASE)
+
+
+def _tail(text: str, claim: Claim, words: int = 4) -> set[str]:
+    """Content words just after a figure and what it counts, within its clause."""
+    clause = re.split(r"[,;:—–()]", text[claim.end :])[0]
+    toks = re.findall(r"[a-z][a-z’'\-]+", clause.casefold())
+    toks = [t for t in toks if t not in ENGLISH_STOP_WORDS and _singular(t) not in claim.unit]
+    return {_singular(t) for t in toks[:words]}
+
+
 def _figures_conflict(
     a: Sequence[Claim],
     b: Sequence[Claim],
     alike: bool = True,
     close: Callable[[Claim, Claim], bool] | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> list[tuple[frozenset[str], Claim, Claim]]:
-    """Units both sentences give a figure for, with values that share nothing. Unless the
-    sentences are `alike`, the words around the two figures must be `close`."""
+    """Figures of one kind of thing, one in each sentence, with different values, said of the
+    same action. A sentence giving several figures of that kind (26 of 35 countries) is
+    skipped: which is which is not known. Unless the sentences are `alike`, the words around
+    the figures must be `close`."""
     out = []
     for ca in a:
-        if ca.approximate:
+        if ca.approximate or ca.aside or "calendar year" in ca.unit:
             continue
-        same_unit_b = [cb for cb in b if cb.unit & ca.unit]
-        if not alike and close is not None:
-            same_unit_b = [cb for cb in same_unit_b if close(ca, cb)]
-        if not same_unit_b or any(cb.approximate for cb in same_unit_b):
+        peers_a = [x for x in a if _compatible(x.unit, ca.unit)]
+        peers_b = [x for x in b if _compatible(x.unit, ca.unit)]
+        if len(peers_a) != 1 or len(peers_b) != 1:
             continue
-        same_unit_a = [x for x in a if x.unit & ca.unit]
-        values_a = {x.value for x in same_unit_a}
-        values_b = {x.value for x in same_unit_b}
-        if values_a & values_b:
+        cb = peers_b[0]
+        if cb.approximate or cb.aside:
             continue
-        if any(abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1) for x in values_a for y in values_b):
+        if not alike and (close is None or not close(ca, cb)):
             continue
-        cb = same_unit_b[0]
-        if not any(o[1] is ca or o[2] is cb for o in out):
-            out.append((ca.unit & cb.unit, ca, cb))
+        if _same_value(ca.value, cb.value):
+            continue
+        if texts is not None:
+            ta, tb = texts
+            if bool(_NEGATION.search(ta)) != bool(_NEGATION.search(tb)):
+                continue  # "21 states have laws" and "eight states have no laws"
+            if not (_lead_in(ta, ca) & _lead_in(tb, cb) or _tail(ta, ca) & _tail(tb, cb)):
+                continue  # nothing said of the two figures in common: two different counts
+        out.append((ca.unit | cb.unit, ca, cb))
     return out

@@ -159,7 +159,9 @@ def _summaries(
         scores = score_facts(pool, method, query, weights)
         if method in SUMY_METHODS:
             # sumy's own sentence ranking, filled in rank order: its figures as published
-            chosen = select_facts(pool, scores, Budget(words=words), redundancy=None, fill=True)
+            chosen = select_facts(
+                pool, scores, Budget(words=words), redundancy=None, fill=True, coverage=False
+            )
         else:
             chosen = select_facts(pool, scores, Budget(words=words), fill=True)
         out[method] = truncate(" ".join(pool.facts[i].text for i in chosen), words)

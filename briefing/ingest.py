@@ -341,16 +341,28 @@ def article_from_html(html: str | bytes, source: str, url: str = "") -> Article:
     """Extract the article body and metadata (title, site, date, author, url) with trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url or None,
-        include_comments=False,
-        include_tables=False,
-        include_formatting=True,  # headings come out as `#` lines, paragraphs as blank-line blocks
-        with_metadata=True,
-        # Pages may be dated in the future (embargoed, scheduled, or invented examples).
-        date_extraction_params={"original_date": True, "max_date": "2100-12-31"},
-    )
+    def extract(with_metadata: bool):
+        return trafilatura.bare_extraction(
+            html,
+            url=url or None,
+            include_comments=False,
+            include_tables=False,
+            include_formatting=True,  # headings come out as `#` lines, paragraphs as blank-line blocks
+            with_metadata=with_metadata,
+            # Pages may be dated in the future (embargoed, scheduled, or invented examples).
+            date_extraction_params={"original_date": True, "max_date": "2100-12-31"},
+        )
+
+    # trafilatura and htmldate can trip on malformed markup (fuzzing found `<svg><!DOCTYPE html>`
+    # raising an AssertionError in lxml): fall back to the text without metadata, then give up
+    # with a reason rather than a traceback.
+    try:
+        doc = extract(with_metadata=True)
+    except Exception:
+        try:
+            doc = extract(with_metadata=False)
+        except Exception as exc:
+            raise ValueError(f"could not parse the HTML ({type(exc).__name__})") from None
     text = normalize_text(getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
         raise ValueError("no article text could be extracted from the HTML")
@@ -510,7 +522,11 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
         if not path.is_dir():
             yield path  # named explicitly: read whatever its suffix
             continue
-        for root, dirs, files in os.walk(path, followlinks=True, onerror=None):
+        errors: list[OSError] = []  # folders os.walk could not list: reported, not dropped
+        for root, dirs, files in os.walk(path, followlinks=True, onerror=errors.append):
+            while errors:
+                err = errors.pop(0)
+                yield Skip(str(err.filename or root), f"cannot read folder: {_os_reason(err)}")
             real = os.path.realpath(root)
             if real in seen_dirs:
                 dirs[:] = []
@@ -531,6 +547,8 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
                     yield file
                 else:
                     yield Skip(str(file), f"not an article file (expected {', '.join(sorted(SUFFIXES))})")
+        for err in errors:
+            yield Skip(str(err.filename or path), f"cannot read folder: {_os_reason(err)}")
 
 
 def ingest(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:

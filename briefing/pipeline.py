@@ -11,7 +11,16 @@ from pathlib import Path
 import numpy as np
 
 from briefing.clean import clean_article, fallback_outlet, language_problem
-from briefing.compose import headline_of, independent, near_repeats, originals_of, stems
+from briefing.compose import (
+    headline_of,
+    independent,
+    named_outlet,
+    near_repeats,
+    originals_of,
+    standalone,
+    stems,
+    tidy,
+)
 from briefing.disagree import find_disagreements
 from briefing.errors import NoArticlesError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest
@@ -59,6 +68,17 @@ def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Skip]]
 def pool_articles(articles: Sequence[Article]) -> Pool:
     sentences = [split_article(a) for a in articles]
     return build_pool(articles, sentences)
+
+
+def read_pool(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Pool, list[Skip]]:
+    """Ingest, clean, split and pool the inputs (the `briefing pool` command)."""
+    result = ingest(paths, max_bytes)
+    articles, skipped = prepare_articles(result.articles)
+    skipped = list(result.skipped) + skipped
+    if not articles:
+        reasons = "; ".join(f"{Path(s.source).name}: {s.reason}" for s in skipped[:5])
+        raise NoArticlesError(f"no readable article in the input ({reasons or 'no files found'})")
+    return pool_articles(articles), skipped
 
 
 def _budget_for(prompt: Prompt, settings: Settings) -> tuple[int | None, int | None]:
@@ -139,16 +159,21 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         ids = [index[f] for v in d.versions for f in v.fact_ids if f in index]
         for i in ids:
             similar.setdefault(i, []).extend(j for j in ids if j != i)
+    dangling = {f.id for f in pool.facts if not standalone(f.text)}
+    for d in disputes:  # of disputed versions, a bullet shows the best-supported one, if any
+        ranked = sorted(d.versions, key=lambda v: -len(v.citations))
+        if len(ranked[0].citations) > len(ranked[1].citations):
+            dangling |= {f for v in ranked[1:] for f in v.fact_ids}
     base = score_facts(pool, settings.method, None, settings.weights)
     used: list[int] = []
     sections: list[Section] = []
     for spec, n_s, n_w in zip(specs, s_shares, w_shares, strict=True):
         scores = base if not spec.query else score_facts(pool, settings.method, spec.query, settings.weights)
-        off_topic: set[str] = set()
+        off_topic = set(dangling)
         if spec.query:
             # a section answers its question: facts sharing no word with it stay out
             wanted = stems(spec.query)
-            off_topic = {f.id for f, st in zip(pool.facts, fact_stems, strict=True) if not st & wanted}
+            off_topic |= {f.id for f, st in zip(pool.facts, fact_stems, strict=True) if not st & wanted}
         chosen = _fill_section(pool, scores, Budget(sentences=n_s, words=n_w), used, similar, off_topic)
         items = []
         for i in chosen:
@@ -156,7 +181,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
             items.append(
                 Item(
                     fact.id,
-                    fact.text,
+                    tidy(fact.text),
                     cite(fact),
                     independent(pool, fact.articles),
                     round(float(scores[i]), 6),
@@ -170,7 +195,8 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     for art in pool.articles:
         orig = originals[art.id]
         copy_of = numbers[orig] if orig != art.id else None
-        sources.append(Source(numbers[art.id], art.id, art.outlet, art.title, art.date, art.label, copy_of))
+        outlet = named_outlet(art)
+        sources.append(Source(numbers[art.id], art.id, outlet, art.title, art.date, art.label, copy_of))
 
     shown = [it for sec in sections for it in sec.items]
     lead = [it.text for it in shown[:3]]
@@ -183,8 +209,8 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     ]
     dates = sorted(a.date for a in pool.articles if a.date)
     date = settings.date or (dates[-1] if dates else dt.date.today().isoformat())
-    short = headline if len(headline) <= 90 else headline[:87].rsplit(" ", 1)[0] + "…"
-    outlets = tuple(dict.fromkeys(a.outlet for a in pool.articles if a.outlet))
+    short = headline if len(headline) <= 110 else headline[:107].rsplit(" ", 1)[0] + "…"
+    outlets = tuple(dict.fromkeys(s.outlet for s in sources if s.outlet))
     return Briefing(
         title=prompt.title.format(headline=short, date=date),
         date=date,

@@ -1,52 +1,258 @@
-"""Pool: merge sentences that say the same thing into one `Fact` with every source.
+"""Pool: merge sentences that state the same fact into one `Fact` crediting every source.
 
-First version: merge sentences whose normalised text is identical. Syndication families are
-one family per article.
+Stages: normalise every sentence (`normalize`), find candidate pairs with a thresholded sparse
+product of TF-IDF vectors (sub-quadratic in practice: only pairs sharing weighted words are
+ever scored), decide each candidate (`similarity`), then join decided pairs strongest first
+unless a join would put two sentences that differ in substance in one fact. Articles that
+are copies of one report are grouped into families (`syndication`); a fact's origins are the
+families that carry it.
 """
 
 from __future__ import annotations
 
+import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
 
 from briefing.models import Article, Fact, Pool, Sentence
+from briefing.normalize import Signature, comparison_key, signature
+from briefing.similarity import RELATED_THRESHOLD, Decision, decide
+from briefing.syndication import families_from_links
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
+CANDIDATE_COSINE = 0.4  # TF-IDF cosine below which a pair is never scored
+CHUNK_ROWS = 2048  # rows of the sparse product computed at once (bounds memory)
+WELL_FORMED = re.compile(r"""^["'“‘(]?[A-Z0-9].*[.!?…]["'”’)]*$""", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A decided candidate pair (indices into the flat sentence list)."""
+
+    i: int
+    j: int
+    decision: Decision
+
+
+def _idf(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
+    # Over distinct sentences: a copied article must not make its own words look common, or
+    # duplicating an input would change which sentences merge.
+    distinct = {(sig.stems, sig.numbers) for sig in signatures}
+    df: Counter[str] = Counter()
+    for stems, numbers in distinct:
+        df.update(stems)
+        df.update(numbers)
+    n = len(distinct)
+    idf = {w: math.log((n + 1) / (c + 1)) + 1.0 for w, c in df.items()}
+    return idf, math.log(n + 1) + 1.0
 
 
 def normalise(text: str) -> str:
-    """Comparison key of a sentence: quotes, dashes, spacing and case folded."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return re.sub(r"\W+", " ", text).strip()
+    """Exact-copy key of a sentence (quotes, dashes, spacing, case and punctuation folded)."""
+    return comparison_key(text)
+
+
+def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], threshold: float) -> np.ndarray:
+    """Pairs (i < j) whose TF-IDF cosine over stems and numbers reaches `threshold`.
+
+    Computed as a chunked sparse product, keeping only entries above the threshold, so memory
+    and time follow the number of similar pairs rather than the square of the pool.
+    """
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, sig in enumerate(signatures):
+        for w in sorted(sig.stems | sig.numbers):
+            rows.append(r)
+            cols.append(vocab.setdefault(w, len(vocab)))
+            vals.append(idf[w])
+    n = len(signatures)
+    if n < 2 or not vocab:
+        return np.zeros((0, 2), dtype=np.int64)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x = sparse.diags(1.0 / norms) @ x
+    xt = x.T.tocsr()
+    found: list[np.ndarray] = []
+    for start in range(0, n, CHUNK_ROWS):
+        block = (x[start : start + CHUNK_ROWS] @ xt).tocoo()
+        keep = (block.data >= threshold) & (block.row + start < block.col)
+        found.append(np.column_stack([block.row[keep] + start, block.col[keep]]))
+    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+
+class _Clusters:
+    """Union-find that refuses a join putting two sentences marked apart in one cluster."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.members: dict[int, set[int]] = {i: {i} for i in range(n)}
+        self.apart: dict[int, set[int]] = defaultdict(set)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def keep_apart(self, i: int, j: int) -> None:
+        self.apart[self.find(i)].add(j)
+        self.apart[self.find(j)].add(i)
+
+    def join(self, i: int, j: int) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return True
+        if self.apart[ri] & self.members[rj] or self.apart[rj] & self.members[ri]:
+            return False
+        if len(self.members[ri]) < len(self.members[rj]):
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.members[ri] |= self.members.pop(rj)
+        self.apart[ri] |= self.apart.pop(rj, set())
+        return True
+
+
+def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
+    """Every candidate pair with its decision (exact copies included)."""
+    idf, default_idf = _idf(signatures)
+    links: list[Link] = []
+    for i, j in candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist():
+        same_article = flat[i].article_id == flat[j].article_id
+        # within one article only near-verbatim repeats (a repeated lead) are one fact
+        d = decide(signatures[i], signatures[j], idf, default_idf, allow_level2=not same_article)
+        if d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD:
+            links.append(Link(i, j, d))
+    # exact copies with no content words (short quotes) never become candidates
+    by_key: dict[str, int] = {}
+    for i, s in enumerate(flat):
+        key = comparison_key(s.text)
+        if key and key in by_key and not signatures[i].stems:
+            links.append(Link(by_key[key], i, Decision(1, 1.0)))
+        by_key.setdefault(key, i)
+    return links
+
+
+def _canonical(members: Sequence[Sentence]) -> str:
+    """The most widely carried complete wording; ties go to the longer, then the smaller text."""
+    carried: dict[str, set[str]] = defaultdict(set)
+    for m in members:
+        carried[m.text].add(m.article_id)
+    return min(
+        carried,
+        key=lambda t: (not WELL_FORMED.match(t), -len(carried[t]), -len(t), t),
+    )
+
+
+def _sort_key(s: Sentence) -> tuple[str, int, str]:
+    return (s.article_id, s.index, s.text)
 
 
 def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]) -> Pool:
-    """One fact per distinct normalised sentence, members in input order."""
-    groups: dict[str, list[Sentence]] = defaultdict(list)
-    for sents in sentences:
-        for s in sents:
-            key = normalise(s.text)
-            if key:
-                groups[key].append(s)
-    families = {a.id: a.id for a in articles}
+    """Merge the sentences of `articles` into facts; `sentences[k]` belongs to `articles[k]`."""
+    order = {a.id: k for k, a in enumerate(articles)}
+    flat = sorted((s for sents in sentences for s in sents if s.text.strip()), key=_sort_key)
+    flat = list({s.id: s for s in flat}.values())  # a sentence given twice is one sentence
+    signatures = [signature(s.text) for s in flat]
+    links = decide_links(flat, signatures)
+
+    # families first: they come from near-verbatim copies, which no merge decision changes
+    level1_pairs = [(ln.i, ln.j) for ln in links if ln.decision.level == 1]
+    families = families_from_links(articles, flat, signatures, level1_pairs)
+
+    def accepted(link: Link) -> bool:
+        if link.decision.level:
+            return True
+        # a copy cut short by one reprint is the same fact; across origins it may be a new one
+        fam_i, fam_j = families[flat[link.i].article_id], families[flat[link.j].article_id]
+        return link.decision.cut and not link.decision.veto and fam_i == fam_j
+
+    clusters = _Clusters(len(flat))
+    for link in links:
+        if link.decision.veto:
+            clusters.keep_apart(link.i, link.j)
+    merged = [ln for ln in links if accepted(ln)]
+    merged.sort(key=lambda ln: (ln.decision.level or 1, -ln.decision.score, ln.i, ln.j))
+    for link in merged:
+        clusters.join(link.i, link.j)
     lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(flat)):
+        groups[clusters.find(i)].append(i)
+
+    drafts = []
+    for idx in groups.values():
+        members = [flat[i] for i in idx]
+        position = min(m.index / lengths[m.article_id] for m in members)
+        text = _canonical(members)
+        drafts.append((position, text, idx))
+    drafts.sort(key=lambda d: (d[0], d[1], [flat[i].id for i in d[2]]))
+    fact_of: dict[int, int] = {}
+    for n, (_, _, idx) in enumerate(drafts):
+        for i in idx:
+            fact_of[i] = n
+    ids = [f"f{n + 1}" for n in range(len(drafts))]
+
+    related: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        a, b = fact_of[link.i], fact_of[link.j]
+        if a != b and (link.decision.veto or link.decision.cut or link.decision.score >= RELATED_THRESHOLD):
+            related[a].add(b)
+            related[b].add(a)
+
     facts: list[Fact] = []
-    for n, members in enumerate(groups.values()):
-        texts = Counter(m.text for m in members)
-        canonical = min(texts, key=lambda t: (-texts[t], t))
+    for n, (position, text, idx) in enumerate(drafts):
+        members = sorted((flat[i] for i in idx), key=lambda m: (order[m.article_id], m.index))
         arts = tuple(dict.fromkeys(m.article_id for m in members))
         origins = tuple(sorted({families[a] for a in arts}))
-        position = min(m.index / lengths[m.article_id] for m in members)
         facts.append(
             Fact(
-                id=f"f{n + 1}",
-                text=canonical,
+                id=ids[n],
+                text=text,
                 members=tuple(members),
                 articles=arts,
                 origins=origins,
+                related=tuple(ids[r] for r in sorted(related[n])),
                 position=position,
             )
         )
     return Pool(articles=tuple(articles), facts=tuple(facts), families=families)
+
+
+def pool_to_dict(pool: Pool) -> dict:
+    """The pool as plain data (what `briefing pool --json` prints)."""
+    labels = {a.id: a.label for a in pool.articles}
+    return {
+        "articles": [
+            {
+                "id": a.id,
+                "file": a.label,
+                "outlet": a.outlet,
+                "title": a.title,
+                "date": a.date,
+                "family": pool.families.get(a.id, a.id),
+            }
+            for a in pool.articles
+        ],
+        "facts": [
+            {
+                "id": f.id,
+                "text": f.text,
+                "members": [
+                    {"article": m.article_id, "file": labels.get(m.article_id, ""), "text": m.text}
+                    for m in f.members
+                ],
+                "articles": list(f.articles),
+                "origins": list(f.origins),
+                "related": list(f.related),
+            }
+            for f in pool.facts
+        ],
+    }

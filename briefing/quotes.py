@@ -49,7 +49,16 @@ ROLE_WORDS = frozenset(
     secretary-general official officials leader chancellor envoy ambassador general government
     prime foreign defence defense deputy senior former head director mayor governor commander
     adviser advisor aide special state military army police office statement ministry
-    representative senator lawmaker source sources member members spokesmen of for 's ’s""".split()
+    representative senator lawmaker source sources member members spokesmen of for 's ’s
+    diplomat diplomats analyst economist expert witness resident lawyer attorney prosecutor
+    judge professor doctor activist negotiator commentator correspondent observer worker
+    soldier officer colonel chairman chairwoman ceo executive manager candidate father mother
+    son daughter wife husband brother sister relative survivor victim student teacher priest
+    bishop farmer owner driver neighbour neighbor campaigner historian scientist researcher
+    director-general secretary-general vice deputy assistant adviser""".split()
+)
+_PREPOSITIONS = frozenset(
+    "in at of from for with by on to into about against under over near like than".split()
 )
 NAME_PARTICLES = frozenset({"de", "van", "von", "der", "bin", "al", "da", "di", "du", "le"})
 # Capitalised words that start sentences or clauses but never names.
@@ -60,6 +69,9 @@ CONNECTORS = frozenset(
     nevertheless""".split()
 )
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "dr", "lord", "lady", "prof"})
+_ABBREVIATED = frozenset(
+    "mr mrs ms dr prof gen sen rep gov lt col maj capt sgt adm rev st jr sr".split()
+)
 ORG_WORDS = frozenset(
     """office statement ministry government house kremlin palace agency department council
     committee spokesman spokeswoman spokesperson official officials source sources report media
@@ -99,11 +111,19 @@ def fold(text: str) -> str:
 def _tokens(text: str) -> list[str]:
     out = []
     for tok in _TOKEN.findall(text):
-        if tok.endswith(".") and tok.count(".") == 1 and len(tok) > 1:
+        if (len(tok) == 2 and tok[0].isupper() and tok[1] == ".") or (
+            tok.endswith(".") and tok[:-1].casefold() in _ABBREVIATED
+        ):
+            out.append(tok)  # an initial ("Robert C. Byrd") or a title ("Ms. Clwyd")
+        elif tok.endswith(".") and tok.count(".") == 1 and len(tok) > 1:
             out += [tok[:-1], "."]  # "Zelensky." is a name and a full stop; "U.S." stays whole
         else:
             out.append(tok)
     return out
+
+
+def _bare(tok: str) -> str:
+    return tok.casefold().rstrip(".")
 
 
 def _is_name(tok: str) -> bool:
@@ -127,6 +147,8 @@ def _speaker_backward(toks: list[str], end: int) -> list[str]:
     while i >= 0 and (_is_name(toks[i]) or _is_role(toks[i])):
         phrase.insert(0, toks[i])
         i -= 1
+    if i >= 0 and toks[i].casefold() in _PREPOSITIONS:
+        return []  # "an economist at Goldman Sachs said": the firm did not speak
     while phrase and phrase[-1].casefold() in ROLE_WORDS - {"office", "statement", "official", "officials", "spokesman", "spokeswoman", "spokesperson", "source", "sources"}:
         phrase.pop()  # never end on "the", "of", ...
     while phrase and (phrase[0].casefold() in {"of", "for"}):
@@ -162,6 +184,9 @@ def _speaker_forward(toks: list[str], start: int) -> tuple[list[str], int]:
 
 
 def _named(phrase: Sequence[str]) -> bool:
+    """Names somebody: a capitalised word, and not cut at a possessive ("Zughayar's")."""
+    if not phrase or phrase[-1].casefold().endswith(("’s", "'s")):
+        return False
     return any(t[:1].isupper() for t in phrase)
 
 
@@ -181,7 +206,7 @@ class _Article:
             )
             best = ""
             for m in pat.finditer(self.text):
-                given = [w for w in m.group(1).split() if w.casefold() not in TITLES | CONNECTORS]
+                given = [w for w in m.group(1).split() if _bare(w) not in TITLES | CONNECTORS]
                 given = given[-1:] if given else []
                 # a given name is not a title: "President Donald Trump" -> "Donald Trump"
                 if given and not _looks_like_title(given[0]):
@@ -200,7 +225,7 @@ _TITLE_LIKE = frozenset(
 
 
 def _looks_like_title(word: str) -> bool:
-    return word.casefold() in _TITLE_LIKE or word.casefold().endswith(("’s", "'s"))
+    return _bare(word) in _TITLE_LIKE | TITLES or word.casefold().endswith(("’s", "'s"))
 
 
 def make_speaker(phrase: Sequence[str], art: _Article) -> Speaker | None:
@@ -216,8 +241,8 @@ def make_speaker(phrase: Sequence[str], art: _Article) -> Speaker | None:
     full = art.full_name(last)
     given_written = len(phrase) >= 2 and phrase[-2][:1].isupper() and not _looks_like_title(
         phrase[-2]
-    ) and phrase[-2].casefold() not in TITLES
-    person = bool(full) or given_written or any(t.casefold() in TITLES for t in phrase)
+    ) and _bare(phrase[-2]) not in TITLES
+    person = bool(full) or given_written or any(_bare(t) in TITLES for t in phrase)
     if not person:
         return Speaker(display, fold(display), False)
     if not given_written and full:
@@ -264,6 +289,11 @@ class _Found:
     whole: bool  # the quotation is its sentence, with no attribution at all
     sentence_ids: tuple[str, ...]
     first: int  # index in the article's sentence list of the first sentence
+
+
+def _typewriter_quotes(text: str) -> str:
+    """Newswire ``...'' quotation marks as curly ones."""
+    return text.replace("``", "“").replace("''", "”")
 
 
 def _attribute_after(toks: list[str]) -> tuple[list[str] | None, bool]:
@@ -351,8 +381,8 @@ def _article_quotes(art: _Article) -> list[Attribution]:
         pos = 0
         for n in group:
             starts.append(pos)
-            parts.append(sents[n].text)
-            pos += len(sents[n].text) + 1
+            parts.append(_typewriter_quotes(sents[n].text))
+            pos += len(parts[-1]) + 1
         text = " ".join(parts)
 
         for o, c, opened in _pairs(text):
@@ -442,7 +472,10 @@ class QuoteGroup:
 
 
 def same_quote(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
+    return _same_folded(fold(a), fold(b))
+
+
+def _same_folded(fa: str, fb: str) -> bool:
     if fuzz.ratio(fa, fb) >= 90:
         return True
     short, long_ = sorted((fa, fb), key=len)
@@ -451,18 +484,19 @@ def same_quote(a: str, b: str) -> bool:
 
 def group_quotes(attributions: Iterable[Attribution]) -> list[QuoteGroup]:
     """Merge the same quotation across articles (spelling and cut may differ)."""
-    groups: list[list[Attribution]] = []
+    groups: list[list[tuple[Attribution, str]]] = []
     for att in attributions:
+        folded = fold(att.text)
         for g in groups:
-            if any(same_quote(att.text, other.text) for other in g):
-                g.append(att)
+            if any(_same_folded(folded, other) for _, other in g):
+                g.append((att, folded))
                 break
         else:
-            groups.append([att])
+            groups.append([(att, folded)])
     out = []
     for g in groups:
-        text = max((a.text for a in g), key=lambda t: (len(t), t))  # the most complete cut
-        out.append(QuoteGroup(text, tuple(g)))
+        text = max((a.text for a, _ in g), key=lambda t: (len(t), t))  # the most complete cut
+        out.append(QuoteGroup(text, tuple(a for a, _ in g)))
     return out
 
 
@@ -508,7 +542,13 @@ def pick_quotes(
             default=0.0,
         )
         words = len(g.text.split())
-        score = origins / n_origins + 0.5 * central + (0.2 if 10 <= words <= 45 else 0.0)
+        score = (
+            origins / n_origins
+            + 0.5 * central
+            + (0.2 if 10 <= words <= 45 else 0.0)
+            + (0.3 if g.text[:1].isupper() else 0.0)  # a whole sentence, not a clause cut out
+            + (0.2 if any(s.person for s in g.speakers) else 0.0)  # a person, not "the office"
+        )
         cands.append(
             Quote(
                 g.text,

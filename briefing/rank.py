@@ -6,6 +6,7 @@ and is fed the deduplicated pool (one sumy sentence per fact) through our tokeni
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,11 +35,13 @@ class RankWeights:
 
     centrality: float = 1.0  # LexRank over the pool's tf-idf similarity
     coverage: float = 1.0  # weight of the widely carried stem bigrams a fact contains
-    position: float = 0.5  # lead sentences of their articles
-    position_scale: float = 3.0  # sentences: the lead bonus decays as exp(-index / scale)
-    corroboration: float = 0.3  # independent origins carrying the fact (copies do not count)
+    position: float = 1.0  # lead sentences of their articles
+    position_scale: float = 5.0  # sentences: the lead bonus decays as exp(-index / scale)
+    corroboration: float = 0.6  # independent origins carrying the fact (copies do not count)
     quality: float = 1.0  # exponent of the stand-alone quality factor (0 = ignore it)
-    query: float = 1.0  # similarity to a section's query, when there is one
+    query: float = 2.0  # similarity to a section's query, when there is one
+    query_expansion: float = 1.0  # weight of words that co-occur with the query in the pool
+    query_teleport: float = 0.9  # share of LexRank's random jumps that land on on-topic facts
     damping: float = 0.15  # LexRank teleport probability
     min_concept: int = 2  # a bigram counts once this many independent origins carry it
 
@@ -189,18 +192,36 @@ def _scaled(v: np.ndarray) -> np.ndarray:
     return v / top if top > 0 else np.zeros_like(v)
 
 
+def query_vector(pool: Pool, query: str, expansion: float) -> np.ndarray:
+    """The query over the pool's stems, expanded with the words that share facts with it
+    (one step of pseudo-relevance feedback, weighted by how on-topic each fact is)."""
+    feats = features(pool)
+    q = text_vector(feats, query)
+    if expansion > 0 and q.any():
+        X = feats.tfidf
+        related = X.T @ (X @ q)
+        norm = float(np.linalg.norm(related))
+        if norm > 0:
+            q = q + expansion * related / norm
+            q /= float(np.linalg.norm(q))
+    return q
+
+
 def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.ndarray:
-    """Centrality + concept coverage + lead position + corroboration, times sentence quality;
-    with a query, LexRank teleports toward on-topic facts and similarity to it is added."""
+    """Centrality + concept coverage + lead position + corroboration, times sentence quality.
+
+    With a query, LexRank's random jumps go mostly to on-topic facts (topic-sensitive
+    LexRank) and similarity to the expanded query is added."""
     feats = features(pool)
     X = feats.tfidf
     n = X.shape[0]
     teleport = np.full(n, 1.0 / n)
     relevance = np.zeros(n)
     if query:
-        relevance = X @ text_vector(feats, query)
+        relevance = X @ query_vector(pool, query, weights.query_expansion)
         if relevance.sum() > 0:
-            teleport = 0.5 * teleport + 0.5 * relevance / relevance.sum()
+            share = min(max(weights.query_teleport, 0.0), 1.0)
+            teleport = (1.0 - share) * teleport + share * relevance / relevance.sum()
     central = _scaled(lexrank(X, teleport, weights.damping))
     concept = np.where(feats.concept_weight >= weights.min_concept, feats.concept_weight, 0.0)
     coverage = _scaled(feats.concepts @ concept)
@@ -217,6 +238,9 @@ def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.n
     return score * feats.quality**weights.quality
 
 
+_SUMY_CACHE: OrderedDict[tuple, tuple[Pool, np.ndarray]] = OrderedDict()
+
+
 def score_facts(
     pool: Pool,
     method: str = "default",
@@ -230,4 +254,13 @@ def score_facts(
         return np.zeros(0)
     if method == "default":
         return _default_scores(pool, query, weights)
-    return _sumy_scores(pool, method, query)
+    # sumy's methods ignore the query (Edmundson takes it as bonus words), and are slow: the
+    # sections of one briefing share one run.
+    key = (id(pool), method, query if method == "edmundson" else None)
+    hit = _SUMY_CACHE.get(key)
+    if hit is None or hit[0] is not pool:
+        hit = (pool, _sumy_scores(pool, method, query))
+        _SUMY_CACHE[key] = hit
+        while len(_SUMY_CACHE) > 8:
+            _SUMY_CACHE.popitem(last=False)
+    return hit[1].copy()

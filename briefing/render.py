@@ -42,7 +42,8 @@ def escape_md(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "1." or "1)" would start a list
-    return re.sub(r"^([-+])", r"\\\1", text)  # "-" or "+" would start a list
+    text = re.sub(r"^([-+])", r"\\\1", text)  # "-" or "+" would start a list
+    return re.sub(r"^~", "&#126;", text)  # "~~~" would open a code fence (no "\~" in Python-Markdown)
 
 
 def _code(text: str) -> str:
@@ -100,8 +101,12 @@ def dateline(briefing: Briefing) -> str:
         articles += f" of {date_span(briefing.dates, briefing.date)}"
     o = briefing.origins
     parts = [briefing.date, articles, f"{o} independent origin{'s' if o != 1 else ''}"]
-    if briefing.outlets:
-        parts.append(", ".join(escape_md(x) for x in briefing.outlets))
+    unnamed = sum(1 for s in briefing.sources if not s.outlet)
+    names = [escape_md(x) for x in briefing.outlets]
+    if unnamed:
+        names.append(f"{unnamed} unnamed outlet{'s' if unnamed != 1 else ''}")
+    if names:
+        parts.append(", ".join(names))
     return " · ".join(p for p in parts if p)
 
 
@@ -110,8 +115,9 @@ def _item_line(item: Item) -> str:
 
 
 def _quote_line(q: Quote) -> str:
+    text = q.text if not q.text[:1].islower() else f"…{q.text}"  # a quote cut from a sentence
     return (
-        f"- “{escape_md(q.text)}” — {escape_md(q.speaker)} {cites(q.citations)} "
+        f"- “{escape_md(text)}” — {escape_md(q.speaker)} {cites(q.citations)} "
         f"{marker(q.origins, len(q.citations))}"
     )
 

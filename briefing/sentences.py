@@ -13,6 +13,7 @@ from their attribution (`“Is it over?” he asked.`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -47,9 +48,18 @@ SENTENCE_STARTERS = frozenset(
 
 # Glued sentences: "word.Next", "word”.Next", "word.”Next" (a full stop, then no space).
 _GLUED = re.compile(r"(?<=[a-z\d%)\]”\"’])([.!?]+)([”\"’]?)(?=[“\"]?(?:[A-Z][a-z]|[AI]\s))")
-_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_STOP_BEFORE_CAPITAL = re.compile(r"[.!?][”\"’)]*(?= [“\"‘(]?[A-Z])")
+_INNER_STOP = re.compile(r"[.!?]")
 _LINE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_SPACED_DOTS = re.compile(r"\.(?: \.){2,}")  # newswire `. . .` ellipses
+_CLAUSE_BREAK = re.compile(r"(?<=[;:])\s|\s(?=[—–] )|(?<=,)\s")
+_WORD_SPAN = re.compile(r"\S+")
 MAX_QUOTE_MERGE_WORDS = 80
+# Longer than this is not a sentence but unpunctuated text (a list, a scrape without stops):
+# it is cut at clause breaks, or at this many words, so no item grows without bound.
+MAX_SENTENCE_WORDS = 100
 
 
 @lru_cache(maxsize=1)
@@ -77,12 +87,12 @@ def _paragraphs(text: str) -> list[str]:
     """Paragraphs (blank-line blocks, or lines ending a sentence), with lines broken
     mid-sentence joined back together."""
     paras: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
+    for block in _BLANK_LINE.split(text):
         current = ""
         for line in block.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
+            line = " ".join(line.split())  # one space between words; str.split knows NBSP & co.
+            if not _HAS_WORD.search(line):
+                continue  # blank, or punctuation alone: nothing to say
             if current and (not _LINE_END.search(current) or line[0].islower()):
                 current = f"{current} {line}"  # a sentence broken by a line break
             else:
@@ -96,15 +106,11 @@ def _paragraphs(text: str) -> list[str]:
 
 def _quote_open(text: str) -> bool:
     """Whether a double quotation is left open at the end of `text`."""
-    is_open = False
-    for ch in text:
-        if ch == "“":
-            is_open = True
-        elif ch == "”":
-            is_open = False
-        elif ch == '"':
-            is_open = not is_open
-    return is_open
+    straight = text.count('"')
+    net = text.count("“") - text.count("”")
+    if net > 0:  # straight quotes close curly ones first (`“mixed,"` is common in scraped text)
+        return straight < net or (straight - net) % 2 == 1
+    return straight % 2 == 1
 
 
 def _unglue(para: str) -> str:
@@ -153,17 +159,64 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _cap(sent: str) -> list[str]:
+    """Cut an over-long 'sentence' at clause breaks (`;`, `:`, dashes, then commas), else at
+    MAX_SENTENCE_WORDS words. Linear in the length: a 50,000-word run-on is cut in one pass."""
+    words = [m.span() for m in _WORD_SPAN.finditer(sent)]
+    if len(words) <= MAX_SENTENCE_WORDS:
+        return [sent]
+    starts = [a for a, _ in words]
+    pieces: list[str] = []
+    first = 0  # index of the first word not yet in a piece
+    while len(words) - first > MAX_SENTENCE_WORDS:
+        lo, hi = words[first][0], words[first + MAX_SENTENCE_WORDS - 1][1]
+        head = sent[lo:hi]
+        cuts = [m.start() for m in _CLAUSE_BREAK.finditer(head) if m.start() > len(head) // 3]
+        cut = lo + (cuts[-1] if cuts else len(head))
+        pieces.append(sent[lo:cut].strip())
+        first = bisect.bisect_left(starts, cut)
+    rest = sent[words[first][0] :].strip()
+    return [*pieces, rest] if rest else pieces
+
+
 def split_text(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs for a cleaned text."""
     out: list[tuple[int, str]] = []
     tok = tokenizer()
     for p, para in enumerate(_paragraphs(text)):
-        para = _unglue(_SPACES.sub(" ", para))
-        for sent in tok.tokenize(para):
-            sent = sent.strip()
-            if sent:
-                out.append((p, sent))
+        if ". ." in para:
+            para = _SPACED_DOTS.sub(lambda m: "." * min(4, m.group(0).count(".")), para)
+        for chunk in _obvious_chunks(_unglue(para)):
+            # A chunk with no stop before its end is one sentence; only the others need Punkt.
+            sents = tok.tokenize(chunk) if _INNER_STOP.search(chunk, 0, len(chunk) - 1) else (chunk,)
+            for sent in sents:
+                if _HAS_WORD.search(sent):
+                    out.extend((p, piece) for piece in _cap(sent.strip()))
     return _merge(out)
+
+
+def _obvious_chunks(para: str) -> list[str]:
+    """Cut a paragraph where Punkt would certainly cut: after a lower-case word of two or more
+    letters that is not an abbreviation, a stop, optional closing quotes, a space and a capital.
+    Punkt then only sees the pieces with a doubtful stop (abbreviations, initials, numbers)."""
+    chunks: list[str] = []
+    start = 0
+    for m in _STOP_BEFORE_CAPITAL.finditer(para):
+        end = j = m.start()
+        while j > start and para[j - 1].isalpha():
+            j -= 1
+        word = para[j:end]
+        if (
+            len(word) < 2
+            or not word.islower()
+            or (j > 0 and (para[j - 1].isalnum() or para[j - 1] in "._"))
+            or word in ABBREVIATIONS
+        ):
+            continue
+        chunks.append(para[start : m.end()])
+        start = m.end() + 1  # the single space
+    chunks.append(para[start:])
+    return [c for c in chunks if c]
 
 
 def split_article(article: Article) -> list[Sentence]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefing.clean import (
     clean_article,
@@ -458,3 +460,84 @@ def test_language_check() -> None:
         "Talks Thursday. Council arranges helicopter flights. Mayor thanks engineers."
     ) is None
     assert language_problem(f"The mayor read a statement in French. “{fr}” she said, and left.") is None
+
+
+def test_news_agency_desk_notes_are_not_reporting() -> None:
+    text = "\n".join(
+        [
+            "(Distributed by Kestrel Features Syndicate) The Marrow Island ferry ran again on Friday.",
+            "Crews returned after the union accepted a 7 per cent offer, the operator said. MORE",
+            "(STORY CAN END HERE. OPTIONAL MATERIAL FOLLOWS)",
+            "nn",
+            "(OPTIONAL TRIM) The dispute had lasted five days.",
+            "(The vote was not binding.)",
+            "Fares will be reviewed by the North Atlantic Ferry Board (NAFB) in May. (Story will move in the “a” category.)",
+            "(For use by Lantern Wire clients)",
+            "(jd/mk)",
+            "To purchase this material contact Lantern Wire syndicate sales at 555-0100.",
+        ]
+    )
+    art = _clean(text)
+    assert art.text.split("\n") == [
+        "The Marrow Island ferry ran again on Friday.",
+        "Crews returned after the union accepted a 7 per cent offer, the operator said.",
+        "The dispute had lasted five days.",
+        "(The vote was not binding.)",
+        "Fares will be reviewed by the North Atlantic Ferry Board (NAFB) in May.",
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+# properties: arbitrary text never crashes the cleaner, which only removes (after markup)
+# ------------------------------------------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    list("abcXYZ019 .,;:!?()[]<>#*_-—'\"“”‘’`/\\|&@©\n\t\u00a0") + ["Skip to content", "By ", "(AP) — ", "date 2030-01-02 "]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=120).map("".join))
+def test_clean_never_crashes_and_only_removes(text: str) -> None:
+    art = clean_article(Article(id="p", source="p.txt", text=text))
+    assert "\n\n\n" not in art.text
+    flat = strip_markup(text)  # markup syntax is the one thing rewritten rather than removed
+    for word in art.text.split():
+        core = word.strip("“”’\"'")
+        assert not core or core in flat or core.replace("’", "'") in flat, word
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Getty Images", "AFP via Getty Images", "EPA-EFE/Ana Bell", "Reuters", "AP Photo/Jo Marsh",
+     "5 hours ago", "Save", "Gift this article"],
+)
+def test_more_furniture(line: str) -> None:
+    art = _clean(f"The ferry sailed again on Friday, the operator said.\n\n{line}\n\nIt was full.")
+    assert art.text == "The ferry sailed again on Friday, the operator said.\n\nIt was full."
+
+
+def test_reuters_style_credit_and_guardian_style_dates() -> None:
+    art = _clean(
+        "Ferry sails again after strike\n\n"
+        "First published on Thu 14 Mar 2030 18.32 GMT\n\n"
+        "Ferry services to Marrow Island resumed on Thursday after crews accepted a pay offer.\n\n"
+        "(Reporting by Jo Lin in Kingsford; Editing by Ann Bell)"
+    )
+    assert art.text == "Ferry services to Marrow Island resumed on Thursday after crews accepted a pay offer."
+    assert (art.title, art.date, art.byline) == ("Ferry sails again after strike", "2030-03-14", "Jo Lin")
+
+
+def test_html_inside_a_text_record_keeps_its_paragraphs() -> None:
+    art = _clean(
+        "<h1>Ferry sails again</h1><p>Ferry services resumed on Thursday, the operator said.</p>"
+        "<h2>Pay deal</h2><p>Crews accepted a 7 per cent rise.<br>The union called it fair.</p>"
+        "<p>Talks on overtime continue next week, both sides said.</p>"
+    )
+    assert art.title == "Ferry sails again"
+    assert art.subheads == ("Pay deal",)
+    assert art.text == (
+        "Ferry services resumed on Thursday, the operator said.\n\n"
+        "Crews accepted a 7 per cent rise.\nThe union called it fair.\n\n"
+        "Talks on overtime continue next week, both sides said."
+    )

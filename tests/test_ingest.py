@@ -9,6 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -361,3 +363,84 @@ def test_url_timeout(httpserver: HTTPServer) -> None:
     articles, skipped = load_url(httpserver.url_for("/slow"), timeout=0.3)
     assert not articles
     assert skipped[0].reason == "could not fetch: timed out after 0.3 s"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=300))
+def test_decode_never_crashes(data: bytes) -> None:
+    try:
+        text = decode_bytes(data)
+    except ValueError as exc:
+        assert str(exc).startswith("binary file")
+    else:
+        assert "\r" not in text and "\x00" not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_any_unicode_text_survives_utf8_and_utf16_with_bom(text: str) -> None:
+    from briefing.ingest import normalize_text
+
+    expected = normalize_text(text)
+    assert decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == expected
+    # (a UTF-16 BOM then U+0000 is byte for byte a UTF-32 BOM: that text is ambiguous)
+    if not text.startswith("\x00"):
+        assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == expected
+
+
+def test_html_that_trips_the_date_extractor_still_gives_a_clean_answer(tmp_path: Path) -> None:
+    # found by fuzzing: htmldate raised an AssertionError inside lxml on this page
+    result = _one(tmp_path, "odd.html", "<svg><!DOCTYPE html>")
+    assert not result.articles
+    assert result.skipped[0].reason.startswith(("no article text", "could not parse the HTML"))
+
+
+_HTML_BITS = st.sampled_from(
+    list("ab <>/=\"'&;!-\n")
+    + ["<html>", "<body>", "<p>", "</p>", "<script>", "<title>", "<!DOCTYPE html>", "<article>",
+       "<h1>", "<![CDATA[", "<?xml version='1.0'?>", "&#0;", "<svg>", "<math>", "<meta content=\""]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_HTML_BITS, max_size=60).map("".join))
+def test_any_html_gives_an_article_or_a_reason(html: str) -> None:
+    from briefing.ingest import articles_from_text
+
+    articles, skipped = articles_from_text(html, "x.html", "html")
+    assert len(articles) + len(skipped) == 1
+
+
+def test_cli_build_from_urls(httpserver: HTTPServer, examples_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+
+    httpserver.expect_request("/bridge").respond_with_data(
+        (examples_dir / "riverside-radio.html").read_bytes(), content_type="text/html"
+    )
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    good, bad = httpserver.url_for("/bridge"), httpserver.url_for("/gone")
+    result = CliRunner().invoke(app, ["build", good, bad, str(examples_dir / "northern-wire.txt"),
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"skipped {bad}: could not fetch: HTTP 404 NOT FOUND" in result.stderr
+    briefing = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    assert good in briefing and "Riverside Radio" in briefing
+
+
+def test_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "good.txt").write_text(BODY)
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text(BODY)
+    real_scandir = os.scandir
+
+    def scandir(path: object = "."):  # root lists any folder; make this one fail for real
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = ingest([tmp_path])
+    assert [Path(a.source).name for a in result.articles] == ["good.txt"]
+    assert result.skipped == (Skip(str(tmp_path / "locked"), "cannot read folder: permission denied"),)

@@ -264,3 +264,43 @@ def test_markdown_shape() -> None:
 def test_same_input_same_bytes_in_every_format() -> None:
     for fmt in ("markdown", "json", "html"):
         assert render(_fixture_briefing(), fmt) == render(_fixture_briefing(), fmt)
+
+
+# ------------------------------------------------------------------ bullets that read alone
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Macron said 26 countries had pledged troops.", True),
+        ("He said that 26 of the countries had pledged troops.", False),
+        ("“We support any format of meeting,” Zelenskyy said.", True),
+        ("“We support any format of meeting,” he said.", False),
+        ("“We support any format of meeting.”", False),
+        ("However, hopes of a deal have dimmed.", True),
+    ],
+)
+def test_standalone_bullets(text: str, ok: bool) -> None:
+    from briefing.compose import standalone
+
+    assert standalone(text) is ok
+
+
+def test_cut_quotation_is_closed() -> None:
+    from briefing.compose import tidy
+
+    assert tidy("Rutte said: “Why are we interested in what Russia thinks?") == (
+        "Rutte said: “Why are we interested in what Russia thinks?…”"
+    )
+    assert tidy("Rutte said “no” twice.") == "Rutte said “no” twice."
+
+
+def test_file_name_is_not_an_outlet(tmp_path: Path) -> None:
+    (tmp_path / "0042_ab12.txt").write_text(
+        "The harbour bridge reopened on Monday after six weeks of repairs, officials said.\n",
+        encoding="utf-8",
+    )
+    b = build_briefing([tmp_path], Settings(date="2031-01-02"))
+    assert b.sources[0].outlet == "" and b.outlets == ()
+    md = render_markdown(b)
+    assert "1 unnamed outlet" in md and "1. unknown outlet" in md

@@ -50,7 +50,7 @@ def test_figures_are_normalised(text: str, value: float, unit: str) -> None:
 
 
 def test_names_and_dates_are_not_figures() -> None:
-    assert claims("The G7 and F-16 jets met COVID-19 rules on Sept. 4.") == []
+    assert claims("The G7 and F-16 jets met COVID-19 rules on Sept. 4.") == ()
     assert days("The summit on Thursday, Sept. 4, 2025") == {"thursday", "09-04"}
 
 
@@ -146,3 +146,53 @@ def test_fixture_disagreements() -> None:
     assert any(k == "attribution" for k, _ in kinds)
     # €2.5bn and 2.5 billion euros, 30 days, 12 million vs 300 people: no dispute
     assert len(kinds) == 3
+
+
+def test_different_stretches_and_clock_times_are_no_disagreement() -> None:
+    assert not _disputes(
+        "Over the next 29 seconds, the plane dropped 700 feet, the report said.",
+        "The radar showed the plane dropped 1,100 feet in only 14 seconds, the report said.",
+    )
+    assert not _disputes(
+        "The first shock took place at 20:36:08 local time, at a depth of 28 kilometres.",
+        "The first shock took place at 23:49:56 local time, at a depth of 28 kilometres.",
+    )
+    assert not _disputes(
+        "The fire was put out after three days, the fire brigade said on Monday.",
+        "The fire was put out after two days, the fire brigade said on Monday.",
+    )
+
+
+def test_parts_ranges_and_conversions_are_no_disagreement() -> None:
+    assert not _disputes(
+        "The Justice Department and 20 states have sued the company in Washington.",
+        "The Justice Department and 17 of the states that sued the company met in Washington.",
+    )
+    assert not _disputes(
+        "The plane dropped from 2,500 to 1,800 feet, investigators said.",
+        "The plane dropped 700 feet, investigators said.",
+    )
+    assert not _disputes(
+        "The storm was 300 kilometers (187 miles) south of Hong Kong on Monday.",
+        "The storm was 300 kilometers (186 miles) south of Hong Kong on Monday.",
+    )
+    assert not _disputes(
+        "Only 21 states, including California, have hate crime laws, the group said.",
+        "Eight states have no hate crime laws, the group said.",
+    )
+
+
+def test_figures_from_different_days_are_updates_not_disputes() -> None:
+    arts = [
+        Article(id="a0", source="a0.txt", text="Police said 32 people died in the cold in Poland.",
+                outlet="One", date="2031-11-16"),
+        Article(id="a1", source="a1.txt", text="Police said 36 people died in the cold in Poland.",
+                outlet="Two", date="2031-11-20"),
+        Article(id="a2", source="a2.txt", text="Police said 35 people died in the cold in Poland.",
+                outlet="Three", date="2031-11-20"),
+    ]
+    cleaned, _ = prepare_articles(arts)
+    pool = pool_articles(cleaned)
+    numbers = {a.id: i + 1 for i, a in enumerate(pool.articles)}
+    found = find_disagreements(pool, lambda f: tuple(sorted(numbers[a] for a in f.articles)))
+    assert [sorted(v.value for v in d.versions) for d in found] == [["35", "36"]]

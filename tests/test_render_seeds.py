@@ -53,7 +53,7 @@ def test_quotes_are_attributed(seeds_briefing) -> None:
     speakers = {q.speaker for q in seeds_briefing.quotes}
     assert all(s and s[0].isupper() for s in speakers)
     assert not speakers & {"he", "she", "He", "She"}
-    known = {"Macron", "Zelensky", "Zelenskyy", "Rutte", "Putin", "Trump", "Peskov", "Kornelius"}
+    known = {"Macron", "Zelensky", "Zelenskyy", "Rutte", "Putin", "Trump", "Peskov", "Kornelius", "Keir", "Starmer"}
     for q in seeds_briefing.quotes:
         assert any(k in q.speaker for k in known), q.speaker
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.ingest import ingest
 from briefing.models import Article
@@ -136,3 +138,58 @@ def test_seed_sentences(seeds_dir: Path) -> None:
     assert "“I think we’re going to get it all straightened out,” he said." in texts["001"]
     assert any(s.startswith("Macron said he, fellow European leaders and Ukrainian President") and "U.S. President Donald Trump" in s for s in texts["003"])
     assert any("Mr Rutte said that “we have to make sure" in s for s in texts["002"])
+
+
+def test_newswire_spaced_ellipsis_is_not_a_sentence() -> None:
+    assert _sents("It's neat but . . .\nThe trial ended. . . . If you're a company, beware.") == [
+        "It's neat but ...", "The trial ended....", "If you're a company, beware."
+    ]
+
+
+def test_punctuation_only_pieces_are_dropped() -> None:
+    assert _sents("The ferry sailed.\n.\n—\n“”\nIt came back.") == ["The ferry sailed.", "It came back."]
+
+
+def test_unpunctuated_run_on_text_is_cut() -> None:
+    sents = _sents("word " * 350)
+    assert [len(s.split()) for s in sents] == [100, 100, 100, 50]
+    clauses = ("the council met on Monday and again on Tuesday; it agreed nothing at all, " * 12).strip()
+    pieces = _sents(clauses)
+    assert all(len(p.split()) <= 100 for p in pieces) and len(pieces) >= 2
+    assert " ".join(pieces).split() == clauses.split()
+    assert pieces[0].endswith((";", ","))
+
+
+_ALPHABET = st.sampled_from(
+    list("abcABC019 .,;:!?()\"“”‘’'…—\n\u00a0") + ["Mr.", "U.S.", "Sept. 4", "J. K.", " the ", ". . ."]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=150).map("".join))
+def test_split_never_crashes_and_every_sentence_comes_from_the_text(text: str) -> None:
+    letters = "".join(ch for ch in text if ch.isalnum())
+    for p, sent in split_text(text):
+        assert p >= 0 and sent == sent.strip() and sent
+        assert any(ch.isalnum() for ch in sent)
+        assert len(sent.split()) <= 100
+        # the sentence's letters and digits appear, in order and contiguous, in the input
+        core = "".join(ch for ch in sent if ch.isalnum())
+        assert core in letters, sent
+
+
+def test_fast_path_gives_exactly_what_punkt_alone_gives(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Obvious sentence ends are cut without Punkt for speed; the result must not change."""
+    import briefing.sentences as S
+
+    fixtures = Path(__file__).parent / "fixtures" / "ingest"
+    articles, _ = prepare_articles(ingest([seeds_dir, fixtures]).articles)
+    tricky = (
+        "He lives in the U.S. The talks end. Mr. Smith met Gen. Ellis. It cost 1.5 bn. dollars. "
+        "They met at 5 p.m. Then left. “It ended.” She left. The café. Étienne came. war-torn. Next."
+    )
+    texts = [a.text for a in articles] + [tricky]
+    fast = [split_text(t) for t in texts]
+    monkeypatch.setattr(S, "_obvious_chunks", lambda para: [para])
+    monkeypatch.setattr(S, "_INNER_STOP", __import__("re").compile(r"[.!?]|$"))
+    assert [split_text(t) for t in texts] == fast

@@ -1,0 +1,138 @@
+"""Precision and recall of the pool's merge decision on human-labelled paraphrase pairs.
+
+    PYTHONPATH=. python bench/pool_paraphrase.py [--tsv PATH] [--fit] [--pool]
+
+Every pair of ../shared/data/dev/msr_paraphrase_train.tsv goes through the pool's own pair
+decision (`briefing.similarity.decide`, with inverse document frequencies over all the
+sentences, as in a pool of them). The pairs are split in two halves by a fixed shuffle:
+`tune` (used to choose the model's weights, see --fit) and `test` (reported, never fitted).
+
+--fit   refit the level-2 logistic weights on the tune half and print them (to paste into
+        briefing/similarity.py), then report both halves with the fitted weights.
+--pool  also run the reviewers' end-to-end check: all first sentences one per line in one
+        file, all second sentences in another, `build_pool` over both, and count the pairs
+        whose two sentences end up in one fact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from briefing import similarity
+from briefing.normalize import signature
+from briefing.pool import _idf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ../shared/data beside the repository (the nearest such folder above it)
+SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
+DEFAULT_TSV = SHARED / "dev" / "msr_paraphrase_train.tsv"
+
+
+def load(path: Path) -> list[tuple[int, str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(rows)
+        return [(int(r[0]), r[3], r[4]) for r in rows if len(r) >= 5]
+
+
+def split(n: int) -> tuple[np.ndarray, np.ndarray]:
+    order = list(range(n))
+    random.Random(20240601).shuffle(order)
+    half = n // 2
+    return np.array(sorted(order[:half])), np.array(sorted(order[half:]))
+
+
+def pr(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+    tp = int((pred & gold).sum())
+    return tp / max(1, int(pred.sum())), tp / max(1, int(gold.sum()))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tsv", type=Path, default=DEFAULT_TSV)
+    ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--pool", action="store_true")
+    args = ap.parse_args()
+    rows = load(args.tsv)
+    gold = np.array([y == 1 for y, _, _ in rows])
+    t0 = time.perf_counter()
+    sigs = [(signature(a), signature(b)) for _, a, b in rows]
+    idf, default = _idf([s for pair in sigs for s in pair])
+    feats = np.array([similarity.features(a, b, idf, default) for a, b in sigs])
+    vetoed = np.array([bool(similarity.substance_veto(a, b)) for a, b in sigs])
+    level1 = np.array([similarity.level1(a, b) for a, b in sigs])
+    tune, test = split(len(rows))
+    print(f"{len(rows)} pairs ({gold.mean():.1%} positive), features in {time.perf_counter() - t0:.1f}s")
+
+    if args.fit:
+        from sklearn.linear_model import LogisticRegression
+
+        fit_rows = tune[~vetoed[tune]]
+        model = LogisticRegression(C=1.0, max_iter=1000)
+        model.fit(feats[fit_rows], gold[fit_rows])
+        weights = tuple(round(float(w), 3) for w in model.coef_[0])
+        similarity.WEIGHTS = weights
+        similarity.BIAS = round(float(model.intercept_[0]), 3)
+        print("fitted on the tune half:")
+        print(f"WEIGHTS = {weights}  # {similarity.FEATURES}")
+        print(f"BIAS = {similarity.BIAS}")
+
+    prob = np.array([similarity.probability(list(f)) for f in feats])
+    for name, rows_ in (("tune", tune), ("test", test)):
+        print(f"\n{name} half: {len(rows_)} pairs")
+        print("  threshold  precision  recall   (merged = level 1, or level 2 above threshold; no veto)")
+        for t in (0.5, 0.6, 0.65, 0.68, 0.7, 0.75, 0.8, 0.85, 0.9):
+            pred = (~vetoed) & (level1 | (prob >= t))
+            p, r = pr(pred[rows_], gold[rows_])
+            mark = " <- shipped" if abs(t - similarity.MERGE_THRESHOLD) < 1e-9 else ""
+            print(f"  {t:9.2f}  {p:9.3f}  {r:6.3f}{mark}")
+        decided = np.array([similarity.decide(a, b, idf, default).level > 0 for a, b in sigs])
+        p, r = pr(decided[rows_], gold[rows_])
+        print(f"  decide(): precision {p:.3f} recall {r:.3f}")
+
+    if args.pool:
+        end_to_end(rows, gold, test)
+
+
+def end_to_end(rows: list[tuple[int, str, str]], gold: np.ndarray, test: np.ndarray) -> None:
+    """The reviewers' check: two files, one sentence per line, through `build_pool`."""
+    from briefing.ingest import ingest
+    from briefing.pipeline import pool_articles, prepare_articles
+
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = Path(tmp, "first.txt"), Path(tmp, "second.txt")
+        first.write_text("\n".join(a for _, a, _ in rows) + "\n", encoding="utf-8")
+        second.write_text("\n".join(b for _, _, b in rows) + "\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        articles, _ = prepare_articles(ingest([first, second]).articles)
+        pool = pool_articles(articles)
+        seconds = time.perf_counter() - t0
+    by_name = {Path(a.source).name: a.id for a in articles}
+    fact_of: dict[tuple[str, str], set[str]] = {}
+    for fact in pool.facts:
+        for m in fact.members:
+            fact_of.setdefault((m.article_id, m.text.strip()), set()).add(fact.id)
+    merged = np.zeros(len(rows), dtype=bool)
+    for k, (_, a, b) in enumerate(rows):
+        fa = fact_of.get((by_name["first.txt"], a.strip()), set())
+        fb = fact_of.get((by_name["second.txt"], b.strip()), set())
+        merged[k] = bool(fa & fb)
+    print(f"\nend to end through build_pool ({len(pool.facts)} facts, {seconds:.1f}s):")
+    for name, rows_ in (("all", np.arange(len(rows))), ("test half", test)):
+        p, r = pr(merged[rows_], gold[rows_])
+        print(f"  {name}: precision {p:.3f} recall {r:.3f}")
+
+
+if __name__ == "__main__":
+    main()

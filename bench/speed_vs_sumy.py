@@ -1,0 +1,93 @@
+"""Whole-process `briefing build` speed: the default method against sumy's LexRank.
+
+Writes 4 clusters of dev/duc2003_task2.jsonl (about 1,000 sentences) as text files in a
+temporary folder, then times `python -m briefing build DIR --method default` and
+`--method lex-rank` as separate processes, A/B interleaved, and prints the medians and ratio.
+
+    python bench/speed_vs_sumy.py [--clusters 4] [--runs 5] [--other lex-rank]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "dev" / "duc2003_task2.jsonl"
+if not DATA.exists():
+    DATA = Path("/work/shared/data/dev/duc2003_task2.jsonl")
+
+
+def write_inputs(folder: Path, clusters: int) -> int:
+    """One .txt file per document of the first `clusters` clusters; returns the article count."""
+    n = 0
+    with DATA.open(encoding="utf-8") as fh:
+        for c, line in enumerate(fh):
+            if c >= clusters:
+                break
+            row = json.loads(line)
+            for d, doc in enumerate(row["documents"]):
+                (folder / f"{row['id']}-{d:02d}.txt").write_text(doc["text"], encoding="utf-8")
+                n += 1
+    return n
+
+
+def build_once(folder: Path, method: str, out: Path) -> tuple[float, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", str(folder), "--method", method, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    took = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"build --method {method} failed: {proc.stderr.strip()}")
+    return took, proc.stdout.strip()
+
+
+def count_facts(folder: Path) -> tuple[int, int]:
+    sys.path.insert(0, str(ROOT))
+    from briefing.ingest import ingest
+    from briefing.pipeline import pool_articles, prepare_articles
+
+    articles, _ = prepare_articles(ingest([folder]).articles)
+    pool = pool_articles(articles)
+    return sum(len(f.members) for f in pool.facts), len(pool.facts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, default=4)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--other", default="lex-rank", help="the sumy method to compare with")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        out = Path(tmp) / "out"
+        articles = write_inputs(folder, args.clusters)
+        sentences, facts = count_facts(folder)
+        print(f"input: {articles} articles, {sentences} sentences, {facts} facts after pooling")
+        times: dict[str, list[float]] = {"default": [], args.other: []}
+        for run in range(args.runs):
+            for method in ("default", args.other) if run % 2 == 0 else (args.other, "default"):
+                took, _ = build_once(folder, method, out)
+                times[method].append(took)
+                print(f"  run {run + 1} {method:>10}: {took:7.2f} s", flush=True)
+        med = {m: statistics.median(t) for m, t in times.items()}
+        print(f"median default: {med['default']:.2f} s; median {args.other}: {med[args.other]:.2f} s")
+        print(f"ratio {args.other} / default: {med[args.other] / med['default']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

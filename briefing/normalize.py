@@ -1,0 +1,329 @@
+"""Text normalisation for the pool: the comparable form of a sentence.
+
+A sentence becomes a `Signature`: its word tokens with typography, case, honorifics and
+titles, UK/US spelling and number/currency formats folded away; the stems of its content
+words; and the substance that must agree before two sentences can be merged (numbers,
+names, time words, negation). The rules are general English, not lists from any article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_TYPO = str.maketrans(
+    {
+        "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"',
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+        "—": "-", "–": "-", "‒": "-", "―": "-", "‐": "-", "‑": "-", "−": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "",
+    }
+)
+
+# Honorifics and titles that precede a name and may be dropped by another outlet's style.
+HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "fr"])
+TITLES = frozenset(
+    ["president", "vice", "prime", "minister", "chancellor", "secretary", "general", "secretary-general", "senator", "sen", "rep", "representative", "gov", "governor", "mayor", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "cmdr", "king", "queen", "prince", "princess", "pope", "judge", "justice", "chief", "spokesman", "spokeswoman", "spokesperson", "premier", "ambassador", "envoy", "deputy", "foreign", "defence", "defense", "interior", "finance", "home", "state", "special", "leader", "chairman", "chairwoman", "chair", "director", "pfc", "cpl", "officer", "executive"]
+)
+NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "n't"])
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+MONTHS = {
+    "january": "jan", "february": "feb", "march": "mar", "april": "apr", "may": "may",
+    "june": "jun", "july": "jul", "august": "aug", "september": "sep", "october": "oct",
+    "november": "nov", "december": "dec", "jan": "jan", "feb": "feb", "mar": "mar",
+    "apr": "apr", "jun": "jun", "jul": "jul", "aug": "aug", "sep": "sep", "sept": "sep",
+    "oct": "oct", "nov": "nov", "dec": "dec",
+}
+# Words that place an event in time relative to the report; adding or dropping one is style.
+TIME_WORDS = frozenset(["today", "yesterday", "tonight", "overnight", "tomorrow", "earlier"]) | WEEKDAYS
+MONTH_NAMES = frozenset(MONTHS.values())
+# Words of an attribution clause ("..., the statement said"; "according to officials").
+ATTRIBUTION = frozenset(
+    ["said", "says", "say", "saying", "told", "tell", "tells", "added", "adds", "according", "stated", "statement", "statements", "noted", "reported", "report", "reports", "announced", "claimed", "explained", "insisted", "stressed", "emphasised", "emphasized", "official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson"]
+ +
+    # reporting verbs
+    ["pointed", "out", "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted", "remarked", "revealed"] +
+    # the anonymity formula: "..., who was not authorized to comment publicly"
+    ["authorized", "authorised", "authorize", "anonymity", "condition", "publicly", "comment", "named", "identified"]
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "also", "just", "like", "n't", "'s"}
+
+_UNITS = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12,
+    "hundred": 1e2, "dozen": 12.0,
+}
+_CURRENCY_SIGNS = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy", "₹": "inr", "₽": "rub"}
+_CURRENCY_WORDS = {
+    "dollar": "usd", "dollars": "usd", "euro": "eur", "euros": "eur", "pound": "gbp",
+    "pounds": "gbp", "sterling": "gbp", "yen": "jpy", "rupees": "inr", "roubles": "rub",
+    "rubles": "rub", "cents": "cent", "cent": "cent", "percent": "pct", "pct": "pct",
+}
+_SMALL = {
+    w: i
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+    )
+}
+_TENS = {
+    w: 10 * (i + 2)
+    for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+}
+
+_NUMBER_WORDS = frozenset(_SMALL) | frozenset(_TENS)
+# A number as digits: 1,100 / 1.1 / 4.30 / 1-3/32 is left as its parts.
+_NUM = re.compile(
+    r"(?P<cur>[$€£¥₹₽])?\s?(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)"
+    r"(?:(?P<unit>bn|mn|mln|bln|tn|[mbk])\b|\s?(?P<word>thousand|million|billion|trillion)\b)?"
+    r"(?P<pct>\s?%)?"
+)
+_TOKEN = re.compile(r"#[\d.e+-]+|[^\W_]+(?:['.-][^\W_]+)*\.?|%", re.UNICODE)
+_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?![A-Za-z])")
+_SPELLING = (
+    (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s|ed|ing|able|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=\w{2})tre(s)?$"), r"ter\1"),
+    (re.compile(r"(?<=\w{3})ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=\w)([fc])ence(s)?$"), r"\1ense\2"),
+    (re.compile(r"(?<=\w[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"(?<=\w{4})mme(s)?$"), r"m\1"),
+)
+
+# Contractions spelled out, so "It's" and "It is" compare equal ("'s" after a pronoun only).
+_CONTRACTIONS = {"n't": " not", "'re": " are", "'m": " am", "'ll": " will", "'ve": " have", "'d": " would"}
+_CONTRACTION = re.compile(r"(?<=\w)(n't|'re|'m|'ll|'ve|'d)\b", re.IGNORECASE)
+_PRONOUN_IS = re.compile(r"\b(it|that|there|here|what|who|he|she|where|how)'s\b", re.IGNORECASE)
+_IRREGULAR_RE = re.compile(r"\b(won't|can't|cannot|shan't)", re.IGNORECASE)
+# "dont", "isnt": a negation typed without its apostrophe
+_BARE_NOT = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ca|wo)nt\b", re.IGNORECASE
+)
+_IRREGULAR = {"won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not"}
+_stemmer = SnowballStemmer("english")
+
+
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"\W+")
+
+
+def fold(text: str) -> str:
+    """Typography folded: Unicode compatibility forms, quotes, dashes, odd spaces."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_TYPO)
+    return _SPACES.sub(" ", text).strip()
+
+
+def comparison_key(text: str) -> str:
+    """Exact-copy key: folded typography, case and punctuation."""
+    return _NON_WORD.sub(" ", fold(text).casefold()).strip()
+
+
+_SPELLING_ENDS = (
+    "ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers", "yse", "ysed", "yses",
+    "ysing", "our", "ours", "oured", "ouring", "ourable", "ourite", "ourites", "tre", "tres",
+    "ogue", "ogues", "ence", "ences", "lled", "lling", "ller", "llers", "mme", "mmes",
+)
+
+
+@lru_cache(maxsize=65536)
+def spelling(word: str) -> str:
+    """One spelling for UK/US variants (finalised/finalized, defence/defense, colour/color)."""
+    if len(word) < 5 or not word.endswith(_SPELLING_ENDS):
+        return word
+    for pattern, repl in _SPELLING:
+        new = pattern.sub(repl, word)
+        if new != word:
+            return new
+    return word
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stem(spelling(word))
+
+
+def _fmt(value: float) -> str:
+    return "#" + (f"{value:.6g}" if value < 1e15 else f"{value:.3e}")
+
+
+def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
+    """A spelled-out number at words[i] ("twenty-six", "three-and-a-half", "8 million"):
+    (value, tokens used) or None."""
+    w = words[i]
+    parts = w.split("-")
+    if parts[0] not in _SMALL and parts[0] not in _TENS:
+        return None
+    value: float | None = None
+    if all(p in _SMALL or p in _TENS or p in {"and", "a", "half"} for p in parts):
+        total = 0.0
+        seen = False
+        for p in parts:
+            if p in _SMALL:
+                total += _SMALL[p]
+                seen = True
+            elif p in _TENS:
+                total += _TENS[p]
+                seen = True
+            elif p == "half" and seen:
+                total += 0.5
+        if seen:
+            value = total
+    if value is None:
+        return None
+    used = 1
+    if i + 1 < len(words) and words[i + 1] in _UNITS and words[i + 1] not in {"m", "b", "k"}:
+        value *= _UNITS[words[i + 1]]
+        used = 2
+    return value, used
+
+
+def _number_sub(match: re.Match[str]) -> str:
+    raw = match.group("num").replace(",", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return match.group(0)
+    unit = match.group("unit") or match.group("word")
+    if unit:
+        if unit in {"m", "b", "k"} and not match.group("cur"):
+            # "5m" without a currency may be metres: keep the letter as its own token
+            return f" {_fmt(value)} {unit} "
+        value *= _UNITS[unit]
+    out = [_fmt(value)]
+    if match.group("cur"):
+        out.append(_CURRENCY_SIGNS[match.group("cur")])
+    if match.group("pct"):
+        out.append("pct")
+    return " " + " ".join(out) + " "
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The comparable form of one sentence."""
+
+    words: tuple[str, ...]  # normalised tokens in order (numbers as "#value")
+    core: tuple[str, ...]  # `words` without time words, punctuation-only and attribution
+    stems: frozenset[str]  # content-word stems (no stop words, numbers or time words)
+    numbers: frozenset[str]
+    names: frozenset[str]  # lower-cased capitalised words that are not sentence-initial
+    times: frozenset[str]  # weekdays and months mentioned
+    negated: bool
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(token, capitalised) pairs of a folded sentence, acronyms undotted."""
+    if "." in text:
+        text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    if _DIGIT.search(text):
+        text = _NUM.sub(_number_sub, text)
+    text = _BARE_NOT.sub(lambda m: {"wo": "will", "ca": "can"}.get(m.group(1).lower(), m.group(1)) + " not", text)
+    if "'" in text:
+        text = _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1).lower()], text)
+        text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1).lower()], text)
+        text = _PRONOUN_IS.sub(r"\1 is", text)
+        text = _POSSESSIVE.sub(r"\1 's", text)
+    out: list[tuple[str, bool]] = []
+    for tok in _TOKEN.findall(text):
+        tok = tok.rstrip(".")
+        if not tok:
+            continue
+        out.append((tok.casefold(), tok[:1].isupper()))
+    return out
+
+
+_PAREN = re.compile(r"\s*\([^()]{0,80}\)")
+_POSSESSIVE = re.compile(r"(\w)'s\b")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1 << 16)
+def signature(text: str) -> Signature:
+    """Normalise one sentence into its `Signature` (cached: copies recur across reprints).
+
+    Parenthetical asides (currency conversions, tickers, an editor's insertion) are left out:
+    outlets add and drop them freely.
+    """
+    folded = fold(text)
+    bare = _PAREN.sub("", folded)
+    raw = _tokens(bare if len(bare) >= 0.5 * len(folded) else folded)
+    words: list[str] = []
+    caps: list[bool] = []
+    lower = [t for t, _ in raw]
+    i = 0
+    while i < len(raw):
+        tok, cap = raw[i]
+        nxt_cap = i + 1 < len(raw) and raw[i + 1][1]
+        # "Mr Macron", "President Donald Trump", "Finnish President Alexander Stubb": drop the title
+        if (tok in HONORIFICS or (tok in TITLES and cap)) and nxt_cap:
+            i += 1
+            continue
+        spelled = _word_number(lower, i) if tok.split("-", 1)[0] in _NUMBER_WORDS else None
+        if spelled:
+            value, used = spelled
+            words.append(_fmt(value))
+            caps.append(False)
+            i += used
+            continue
+        if tok in {"per", "percent"} and i + 1 < len(raw) and raw[i + 1][0] == "cent":
+            words.append("pct")
+            caps.append(False)
+            i += 2
+            continue
+        if words and words[-1][0] == "#":
+            tok = _CURRENCY_WORDS.get(tok, tok)
+        if cap:
+            tok = MONTHS.get(tok, tok)
+        if "-" in tok and tok[0] != "#":
+            for part in tok.split("-"):
+                if part:  # "Near-Earth" and "Near Earth" agree
+                    words.append(spelling(part))
+                    caps.append(cap)
+        else:
+            words.append(spelling(tok))
+            caps.append(cap)
+        i += 1
+    # a currency written after the number ("1.1 billion euros") and before it ("€1.1bn") agree
+    core: list[str] = []
+    stems: set[str] = set()
+    numbers: set[str] = set()
+    names: set[str] = set()
+    times: set[str] = set()
+    negated = False
+    first = True
+    for w, cap in zip(words, caps, strict=True):
+        if w[0] == "#":
+            numbers.add(w)
+            core.append(w)
+            first = False
+            continue
+        if w in NEGATIONS:
+            negated = not negated
+        if w in TIME_WORDS or (cap and not first and w in MONTH_NAMES):
+            if w in WEEKDAYS or w in MONTH_NAMES:
+                times.add(w)
+            if core and core[-1] in {"on", "in", "earlier", "late"}:
+                core.pop()  # "said on Thursday" / "said Thursday"
+            first = False
+            continue
+        if w not in ATTRIBUTION:
+            core.append(w)
+        if cap and not first and w not in STOP_WORDS and w not in TITLES:
+            names.add(w)
+        if (w not in STOP_WORDS and w not in ATTRIBUTION) or (cap and len(w) > 1 and not first):
+            stems.add(stem(w))
+        first = False
+    return Signature(
+        words=tuple(words),
+        core=tuple(core),
+        stems=frozenset(stems),
+        numbers=frozenset(numbers),
+        names=frozenset(names),
+        times=frozenset(times),
+        negated=negated,
+    )

@@ -1,0 +1,101 @@
+"""Syndication: group articles that are copies of one original report into families.
+
+Two independent reports of one event share facts, and often the same quotations, but rarely
+the same reporting sentences word for word. A wire story and its reprints (re-edited into
+house style, cut or extended) share many. So two articles are one family when enough of their
+reporting sentences (not quotations, not short ones) are near-verbatim copies of each other,
+both in number and as a share of the smaller article; families are the connected groups of
+that relation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz.distance import Indel
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from briefing.models import Article, Sentence
+from briefing.normalize import Signature, comparison_key
+
+MIN_WORDS = 8  # shorter sentences are too generic to show copying
+COPY_SIMILARITY = 0.9  # normalised token similarity of a copied sentence (both ways)
+MIN_SHARED = 3  # copied sentences that make two articles one family ...
+MIN_SHARE = 0.3  # ... when they are also this share of the smaller article's reporting
+QUOTED = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
+
+
+def quoted_share(text: str) -> float:
+    """Share of a sentence's characters inside quotation marks."""
+    inside = sum(len(m.group(1)) for m in QUOTED.finditer(text))
+    return inside / max(1, len(text))
+
+
+def reporting(sentence: Sentence, sig: Signature) -> bool:
+    """A sentence in the reporter's own words, long enough that a copy of it means copying."""
+    return len(sig.core) >= MIN_WORDS and quoted_share(sentence.text) < 0.5
+
+
+def shared_counts(
+    articles: Sequence[Article],
+    flat: Sequence[Sentence],
+    signatures: Sequence[Signature],
+    pairs: Sequence[tuple[int, int]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(article x article count of copied reporting sentences, reporting sentences per article).
+
+    A copy is a level-1 pair whose full token sequences (attributions and time words included)
+    are nearly identical; the count for two articles is the smaller of the two directions.
+    """
+    index = {a.id: k for k, a in enumerate(articles)}
+    counts = np.zeros(len(articles))
+    keep = [reporting(s, g) for s, g in zip(flat, signatures, strict=True)]
+    for i, s in enumerate(flat):
+        counts[index[s.article_id]] += keep[i]
+    copied: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for i, j in pairs:
+        x, y = index[flat[i].article_id], index[flat[j].article_id]
+        if x == y or not (keep[i] and keep[j]):
+            continue
+        if Indel.normalized_similarity(signatures[i].words, signatures[j].words) >= COPY_SIMILARITY:
+            copied[x, y].add(i)
+            copied[y, x].add(j)
+    shared = np.zeros((len(articles), len(articles)))
+    for (x, y), got in copied.items():
+        shared[x, y] = min(len(got), len(copied[y, x]))
+    return shared, counts
+
+
+def families_from_links(
+    articles: Sequence[Article],
+    flat: Sequence[Sentence],
+    signatures: Sequence[Signature],
+    pairs: Sequence[tuple[int, int]],
+) -> dict[str, str]:
+    """Article id -> family id (the smallest article id of the family: order-independent)."""
+    if not articles:
+        return {}
+    shared, counts = shared_counts(articles, flat, signatures, pairs)
+    smaller = np.minimum.outer(counts, counts)
+    # many copies, or most of a short article; in both cases a real share of the smaller one
+    linked = (
+        (shared >= 1)
+        & (shared >= MIN_SHARE * smaller)
+        & ((shared >= MIN_SHARED) | (shared >= 0.5 * smaller))
+    )
+    # the same text run twice (under another name or address) is a copy whatever it holds
+    same_text: dict[str, list[int]] = defaultdict(list)
+    for k, art in enumerate(articles):
+        same_text[comparison_key(art.text)].append(k)
+    for ks in same_text.values():
+        for k in ks[1:]:
+            linked[ks[0], k] = linked[k, ks[0]] = True
+    _, label = connected_components(sparse.csr_matrix(linked), directed=False)
+    members: dict[int, list[str]] = defaultdict(list)
+    for k, art in enumerate(articles):
+        members[int(label[k])].append(art.id)
+    return {aid: min(ids) for ids in members.values() for aid in ids}
