@@ -108,7 +108,7 @@ def _upgma(W: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:
     ids, start = np.unique(groups, return_inverse=True)
     m = len(ids)
     P = csr_matrix((np.ones(len(start)), (start, np.arange(len(start)))), shape=(m, len(start)))
-    total = np.asarray((P @ W @ P.T))
+    total = np.asarray(P @ W @ P.T)
     size = np.asarray(P.sum(axis=1)).ravel()
     owner = np.arange(m)
     alive = np.ones(m, dtype=bool)
