@@ -190,7 +190,7 @@ def pool(
     except BriefingError as exc:
         raise _fail(exc) from None
     for skip in skipped:
-        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
     data = pool_to_dict(result)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -460,7 +460,7 @@ def stories(
     result = ingest(paths)
     articles, bad = prepare_articles(result.articles)
     for skip in (*result.skipped, *bad):
-        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
     if not articles:
         typer.echo("error: no readable article in the input", err=True)
         raise typer.Exit(3)
@@ -534,7 +534,7 @@ def daily(
             result = run_daily(cfg, day, collect=day >= today, dry_run=dry_run, email=email,
                                db=db, progress=progress)
         for skip in result.skipped:
-            typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+            typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
         if dry_run:
             sys.stdout.write(result.markdown)
         else:

@@ -159,3 +159,15 @@ def test_file_size_limit_while_writing_is_reported_and_leaves_nothing(tmp_path: 
     line = _one_error(proc.stderr)
     assert line.startswith(f"error: cannot write {out}") and line.endswith(": File too large")
     assert _contents(out) == before
+
+
+def test_briefings_get_the_usual_file_mode(tmp_path: Path) -> None:
+    """Written through a private temp file, but readable like any file the user creates."""
+    old = os.umask(0o022)
+    try:
+        result = _run("build", str(EXAMPLES), "--out", str(tmp_path / "out"))
+    finally:
+        os.umask(old)
+    assert result.returncode == 0
+    [path] = (tmp_path / "out").iterdir()
+    assert path.stat().st_mode & 0o777 == 0o644
