@@ -103,7 +103,8 @@ def assert_inert(html_text: str, allowed_headings: set[str]) -> _Tags:
             assert not name.lower().startswith("on"), (tag, name, value)
             if name in ("href", "src", "action", "formaction", "background", "poster"):
                 assert tag == "a" and name == "href", (tag, name, value)
-                assert re.match(r"https?://", value or "", re.I), (tag, name, value)
+                # http(s), or the page's own link from a citation to its source ("#source-3")
+                assert re.match(r"https?://|#source-\d+$", value or "", re.I), (tag, name, value)
     assert not page.comments
     for tag, text in page.headings:
         assert tag in ("h1", "h2") and (tag == "h1" or text in allowed_headings), (tag, text)
@@ -208,7 +209,8 @@ def test_injection_is_inert_in_markdown_html_and_email(tmp_path: Path, fmt: str,
                      "Hidden form value", "Submit this form", "secret-style-text", "e-mail address"):
             assert gone not in text
     page = assert_inert(page_html, SECTION_HEADINGS)
-    assert not any(t == "a" for t, _ in page.tags)  # the briefing page links nowhere
+    hrefs = [a.get("href", "") for t, a in page.tags if t == "a"]
+    assert all(re.fullmatch(r"#source-\d+", h) for h in hrefs), hrefs  # only to its own sources
     assert not any("heading inside" in h.lower() for _, h in page.headings)
     if fmt == "markdown":  # shown as text: the reader sees what the article tried
         assert "javascript:alert(1)" in main
