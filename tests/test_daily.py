@@ -300,3 +300,4 @@ def test_daily_email_from_the_config_is_sent_once(seeds_dir: Path, tmp_path: Pat
     body = rec.received[0].message.get_body(("plain",)).get_content()
     out = Path(first.stdout.split()[0]).read_text(encoding="utf-8")
     assert body.replace("\r\n", "\n").strip() == out.strip()
+    assert len(list((tmp_path / "outbox" / "sent").glob("*.eml"))) == 1  # next to the config
