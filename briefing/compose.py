@@ -106,14 +106,21 @@ def near_repeats(pool: Pool) -> dict[int, list[int]]:
         X = normalize(vec.fit_transform(keys))
     except ValueError:
         return {}
-    figures = [{(c.value, u) for c in claims(f.text) for u in c.unit} for f in pool.facts]
     sim = (X @ X.T).tocoo()
+    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair
+    keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row != sim.col)
+    rows, cols, vals = sim.row[keep], sim.col[keep], sim.data[keep]
+    figures: dict[int, set] = {}
+
+    def figs(k: int) -> set:
+        if k not in figures:
+            figures[k] = {(c.value, u) for c in claims(pool.facts[k].text) for u in c.unit}
+        return figures[k]
+
     out: dict[int, list[int]] = {}
-    for i, j, v in zip(sim.row, sim.col, sim.data, strict=True):
-        if i == j:
-            continue
-        if v > REPEAT or (v > REPEAT_SAME_FIGURE and figures[i] & figures[j]):
-            out.setdefault(int(i), []).append(int(j))
+    for i, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
+        if v > REPEAT or figs(i) & figs(j):
+            out.setdefault(i, []).append(j)
     return out
 
 

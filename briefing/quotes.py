@@ -482,17 +482,41 @@ def _same_folded(fa: str, fb: str) -> bool:
     return len(short.split()) >= MIN_WORDS and fuzz.partial_ratio(short, long_) >= 95
 
 
+_BLOCK = 3  # each quotation is found again through its rarest words
+
+
 def group_quotes(attributions: Iterable[Attribution]) -> list[QuoteGroup]:
-    """Merge the same quotation across articles (spelling and cut may differ)."""
+    """Merge the same quotation across articles (spelling and cut may differ).
+
+    Two cuts of one quotation share their rare words, so each attribution is compared only
+    with the groups found through an index of those words, not with every group."""
+    atts = [(att, fold(att.text)) for att in attributions]
+    words = [set(folded.split()) or {""} for _, folded in atts]
+    df: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
     groups: list[list[tuple[Attribution, str]]] = []
-    for att in attributions:
-        folded = fold(att.text)
-        for g in groups:
-            if any(_same_folded(folded, other) for _, other in g):
-                g.append((att, folded))
+    by_word: dict[str, set[int]] = {}  # any word of a member -> its groups
+    by_rare: dict[str, set[int]] = {}  # a rare word of a member -> its groups
+    for (att, folded), ws in zip(atts, words, strict=True):
+        rare = sorted(ws, key=lambda w: (df[w], w))[:_BLOCK]
+        found: set[int] = set()
+        for w in rare:
+            found |= by_word.get(w, set())
+        for w in ws:
+            found |= by_rare.get(w, set())
+        for k in sorted(found):
+            if any(_same_folded(folded, other) for _, other in groups[k]):
                 break
         else:
-            groups.append([(att, folded)])
+            k = len(groups)
+            groups.append([])
+        groups[k].append((att, folded))
+        for w in ws:
+            by_word.setdefault(w, set()).add(k)
+        for w in rare:
+            by_rare.setdefault(w, set()).add(k)
     out = []
     for g in groups:
         text = max((a.text for a, _ in g), key=lambda t: (len(t), t))  # the most complete cut
