@@ -455,7 +455,7 @@ def stories(
 
     from briefing.ingest import ingest
     from briefing.pipeline import prepare_articles
-    from briefing.stories import DEFAULT_THRESHOLD, cluster_articles
+    from briefing.stories import DEFAULT_THRESHOLD, article_labels, cluster_articles
 
     result = ingest(paths)
     articles, bad = prepare_articles(result.articles)
@@ -465,7 +465,7 @@ def stories(
         typer.echo("error: no readable article in the input", err=True)
         raise typer.Exit(3)
     found = cluster_articles(articles, DEFAULT_THRESHOLD if threshold is None else threshold)
-    label = {a.id: a.label for a in articles}
+    label = article_labels(articles)
     if as_json:
         data = {"stories": [{"id": s.id, "title": s.title, "articles": [label[a] for a in s.articles]}
                             for s in found]}

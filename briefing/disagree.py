@@ -320,10 +320,10 @@ class _Likeness:
         X = self.X.tocsr()
         for start in range(0, X.shape[0], rows):
             block = (X[start : start + rows] @ X.T).tocoo()
-            for i, j, v in zip(block.row, block.col, block.data, strict=True):
-                i = int(i) + start
-                if i < j and v >= floor:
-                    out[(i, int(j))] = float(v)
+            keep = (block.row + start < block.col) & (block.data >= floor)  # in numpy, not pair by pair
+            rows_, cols, vals = block.row[keep] + start, block.col[keep], block.data[keep]
+            for i, j, v in zip(rows_.tolist(), cols.tolist(), vals.tolist(), strict=True):
+                out[(i, j)] = v
         return out
 
     def of(self, a: str, b: str) -> float:
