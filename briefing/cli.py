@@ -190,7 +190,7 @@ def pool(
     except BriefingError as exc:
         raise _fail(exc) from None
     for skip in skipped:
-        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
     data = pool_to_dict(result)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -455,17 +455,17 @@ def stories(
 
     from briefing.ingest import ingest
     from briefing.pipeline import prepare_articles
-    from briefing.stories import DEFAULT_THRESHOLD, cluster_articles
+    from briefing.stories import DEFAULT_THRESHOLD, article_labels, cluster_articles
 
     result = ingest(paths)
     articles, bad = prepare_articles(result.articles)
     for skip in (*result.skipped, *bad):
-        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
     if not articles:
         typer.echo("error: no readable article in the input", err=True)
         raise typer.Exit(3)
     found = cluster_articles(articles, DEFAULT_THRESHOLD if threshold is None else threshold)
-    label = {a.id: a.label for a in articles}
+    label = article_labels(articles)
     if as_json:
         data = {"stories": [{"id": s.id, "title": s.title, "articles": [label[a] for a in s.articles]}
                             for s in found]}
@@ -534,7 +534,7 @@ def daily(
             result = run_daily(cfg, day, collect=day >= today, dry_run=dry_run, email=email,
                                db=db, progress=progress)
         for skip in result.skipped:
-            typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+            typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
         if dry_run:
             sys.stdout.write(result.markdown)
         else:

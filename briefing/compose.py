@@ -32,6 +32,12 @@ def independent(pool: Pool, article_ids: Sequence[str]) -> int:
     return len(keys)
 
 
+def copies(pool: Pool, article_ids: Sequence[str]) -> int:
+    """How many of these articles are reprints of another one among them."""
+    ids = list(dict.fromkeys(article_ids))
+    return len(ids) - len({pool.families.get(a, a) for a in ids})
+
+
 def originals_of(pool: Pool) -> dict[str, str]:
     """Article id -> id of its family's original: the most complete member (first on ties)."""
     best: dict[str, Article] = {}
@@ -153,3 +159,12 @@ def tidy(text: str) -> str:
         if last + 1 < len(text) and not text[last + 1].isspace() and text[last] in _OPEN_MARKS:
             return text.rstrip() + "…”"
     return text
+
+
+def source_label(article: Article) -> str:
+    """What a reader calls an input: its URL, else its file name (with the record's place
+    in the file for JSON records: "cluster.jsonl#3/2")."""
+    if article.url:
+        return article.url
+    path, sep, fragment = article.source.replace("\\", "/").partition("#")
+    return path.rsplit("/", 1)[-1] + sep + fragment

@@ -297,6 +297,9 @@ def build_day(
         "sections": tuple(sections),
         "skipped": tuple(skipped),
     }
+    limit = getattr(prompt, "quotes", None)
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        extras["quotes"] = extras["quotes"][:limit]  # the prompt's budget for the whole day
     for name, bucket in extras.items():
         if hasattr(made_first, name):
             changes[name] = tuple(bucket)

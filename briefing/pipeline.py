@@ -12,11 +12,13 @@ import numpy as np
 
 from briefing.clean import clean_article, fallback_outlet, language_problem
 from briefing.compose import (
+    copies,
     headline_of,
     independent,
     named_outlet,
     near_repeats,
     originals_of,
+    source_label,
     standalone,
     stems,
     tidy,
@@ -186,6 +188,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
                     independent(pool, fact.articles),
                     round(float(scores[i]), 6),
                     len(fact.articles),
+                    copies=copies(pool, fact.articles),
                 )
             )
         sections.append(Section(spec.title, tuple(items), spec.query))
@@ -196,7 +199,9 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         orig = originals[art.id]
         copy_of = numbers[orig] if orig != art.id else None
         outlet = named_outlet(art)
-        sources.append(Source(numbers[art.id], art.id, outlet, art.title, art.date, art.label, copy_of))
+        sources.append(
+            Source(numbers[art.id], art.id, outlet, art.title, art.date, source_label(art), copy_of)
+        )
 
     shown = [it for sec in sections for it in sec.items]
     lead = [it.text for it in shown[:3]]

@@ -540,7 +540,7 @@ def pick_quotes(
 ) -> list[Quote]:
     """The most important quotations not already shown in a bullet: widely carried, from
     central passages, a few per speaker. Disputed attributions are left to the disputes."""
-    from briefing.compose import independent  # the one definition of corroboration
+    from briefing.compose import copies, independent  # the one definition of corroboration
 
     sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
     rank = {f.id: i for i, f in enumerate(pool.facts)}
@@ -581,6 +581,7 @@ def pick_quotes(
                 origins,
                 fact_ids,
                 round(score, 6),
+                copies(pool, articles),
             )
         )
     cands.sort(key=lambda q: (-q.score, q.citations, q.text))

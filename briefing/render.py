@@ -57,9 +57,8 @@ def cites(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def marker(origins: int, articles: int, disputed: bool = False) -> str:
-    """How widely a fact is carried: independent origins, and copies on top of them."""
-    reprints = max(0, articles - origins)
+def marker(origins: int, reprints: int = 0, disputed: bool = False) -> str:
+    """How widely a fact is carried: independent outlets, and reprints on top of them."""
     extra = f" + {reprints} reprint{'s' if reprints != 1 else ''}" if reprints else ""
     note = "; disputed, see below" if disputed else ""
     if origins <= 1:
@@ -115,7 +114,7 @@ Cite = Callable[[tuple[int, ...]], str]
 
 
 def _item_line(item: Item, cite: Cite) -> str:
-    mark = marker(item.origins, item.outlets, item.disputed)
+    mark = marker(item.origins, item.copies, item.disputed)
     return f"- {escape_md(item.text)} {cite(item.citations)} {mark}"
 
 
@@ -123,7 +122,7 @@ def _quote_line(q: Quote, cite: Cite) -> str:
     text = q.text if not q.text[:1].islower() else f"…{q.text}"  # a quote cut from a sentence
     return (
         f"- “{escape_md(text)}” — {escape_md(q.speaker)} {cite(q.citations)} "
-        f"{marker(q.origins, len(q.citations))}"
+        f"{marker(q.origins, q.copies)}"
     )
 
 

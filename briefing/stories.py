@@ -179,6 +179,23 @@ def cluster_labels(X: csr_matrix, threshold: float = DEFAULT_THRESHOLD) -> np.nd
     return _linkage_in_components(full, cores, threshold)
 
 
+def article_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """article id -> what to call it: its URL, else its file name (with the `#record` part of
+    a JSON record), else its full source when two would read the same."""
+    def short(a: Article) -> str:
+        if a.url:
+            return a.url
+        path, mark, record = a.source.partition("#")
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}#{record}" if mark else name
+
+    names = {a.id: short(a) for a in articles}
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return {a.id: names[a.id] if count[names[a.id]] == 1 else (a.url or a.source) for a in articles}
+
+
 def _title(members: Sequence[Article], X: csr_matrix) -> str:
     """The title of the article closest to the story's centre (its lead sentence if untitled)."""
     centre = np.asarray(X.mean(axis=0)).ravel()

@@ -49,6 +49,7 @@ def env() -> dict[str, str]:
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     """`python -m briefing ARGS` in a fresh process (text output captured)."""
-    kwargs.setdefault("capture_output", True)
+    if "stdout" not in kwargs and "stderr" not in kwargs:
+        kwargs["capture_output"] = True
     return subprocess.run([sys.executable, "-m", "briefing", *args], text=True, env=env(),
                           timeout=600, check=False, **kwargs)

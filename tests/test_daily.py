@@ -279,3 +279,25 @@ def test_bad_date_is_rejected(tmp_path: Path) -> None:
     cfg.write_text("", encoding="utf-8")
     result = runner.invoke(app, ["daily", "--config", str(cfg), "--date", "2025-13-40"])
     assert result.exit_code == 4 and "not a date" in result.stderr
+
+
+def test_daily_email_from_the_config_is_sent_once(seeds_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(seeds_dir, tmp_path / "inbox")
+    rec = Recorder()
+    with smtp_server(rec) as port:
+        cfg = tmp_path / "briefing.toml"
+        cfg.write_text(
+            'inboxes = ["inbox"]\n[mail]\nhost = "127.0.0.1"\n'
+            f'port = {port}\nsecurity = "none"\nfrom = "Bot <bot@example.org>"\n'
+            'to = ["reader@example.org"]\noutbox = "outbox"\n', encoding="utf-8")
+        args = ["daily", "--config", str(cfg), "--db", str(tmp_path / "h.db"), "--email"]
+        first = runner.invoke(app, args, env={"BRIEFING_SMTP_HOST": ""})
+        second = runner.invoke(app, args, env={"BRIEFING_SMTP_HOST": ""})
+    assert first.exit_code == 0, first.output
+    assert "mail: sent" in first.stderr
+    assert second.exit_code == 0 and "mail: already sent" in second.stderr
+    assert len(rec.received) == 1 and rec.received[0].recipients == ["reader@example.org"]
+    body = rec.received[0].message.get_body(("plain",)).get_content()
+    out = Path(first.stdout.split()[0]).read_text(encoding="utf-8")
+    assert body.replace("\r\n", "\n").strip() == out.strip()
+    assert len(list((tmp_path / "outbox" / "sent").glob("*.eml"))) == 1  # next to the config

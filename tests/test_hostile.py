@@ -453,3 +453,24 @@ def test_real_200mb_file_is_refused_fast_with_bounded_memory(tmp_path: Path) -> 
     assert "1 articles read, 1 skipped" in stderr and "Traceback" not in stderr
     assert grown < 40, f"peak memory grew by {grown} MB: the big file was read"
     assert secs < 30, secs
+
+
+def test_same_files_anywhere_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the input folder lies (and how it is named on the command line) is not input."""
+    from robustsupport import write_articles
+
+    first = tmp_path / "a" / "in"
+    write_articles(first, 16, seed=4)
+    second = tmp_path / "deeper" / "path with space" / "in"
+    second.parent.mkdir(parents=True)
+    first.rename(second.parent / "tmp")
+    (second.parent / "tmp").rename(second)
+    write_articles(first, 16, seed=4)
+    outputs = set()
+    for arg in (str(first), str(second), "in"):
+        if arg == "in":
+            monkeypatch.chdir(second.parent)
+        result = _build(arg, "--out", "-", "--date", "2031-01-02")
+        assert result.exit_code == 0, result.output
+        outputs.add(result.stdout)
+    assert len(outputs) == 1

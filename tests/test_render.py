@@ -232,10 +232,10 @@ def test_html_is_a_standalone_phone_page() -> None:
 
 
 def test_markers_count_independent_origins() -> None:
-    assert marker(1, 1) == "*(1 outlet only)*"
-    assert marker(1, 3) == "*(1 outlet only + 2 reprints)*"
-    assert marker(3, 3) == "*(3 outlets)*"
-    assert marker(2, 3, disputed=True) == "*(2 outlets + 1 reprint; disputed, see below)*"
+    assert marker(1) == "*(1 outlet only)*"
+    assert marker(1, 2) == "*(1 outlet only + 2 reprints)*"
+    assert marker(3) == "*(3 outlets)*"
+    assert marker(2, 1, disputed=True) == "*(2 outlets + 1 reprint; disputed, see below)*"
 
 
 def test_markdown_shape() -> None:
@@ -244,7 +244,7 @@ def test_markdown_shape() -> None:
         date="2031-10-06",
         headline="Bridge reopens",
         sections=(
-            Section("Key points", (Item("f1", "The bridge reopened.", (1, 2), 1, 1.0, 2),)),
+            Section("Key points", (Item("f1", "The bridge reopened.", (1, 2), 1, 1.0, 2, copies=1),)),
             Section("Empty", ()),
         ),
         sources=(
