@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -329,12 +329,18 @@ class _Likeness:
     def of(self, a: str, b: str) -> float:
         if self.vec is None:
             return 0.0
-        return float((self._vector(a) @ self._vector(b).T).toarray()[0, 0])
+        self.prime((a, b))
+        return float((self._cache[a] @ self._cache[b].T).toarray()[0, 0])
 
-    def _vector(self, text: str):
-        if text not in self._cache:
-            self._cache[text] = normalize(self.vec.transform([_without_figures(text)]))
-        return self._cache[text]
+    def prime(self, texts: Iterable[str]) -> None:
+        """Vectorise the texts not seen yet in one call (a call costs far more than a row)."""
+        if self.vec is None:
+            return
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            X = normalize(self.vec.transform([_without_figures(t) for t in todo])).tocsr()
+            for k, t in enumerate(todo):
+                self._cache[t] = X[k]
 
 
 def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
@@ -425,6 +431,8 @@ def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Co
         return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
 
     alike = s >= floor
+    if not alike and s >= SIMILAR_FLOOR:
+        like.prime([_window(f.text, a) for a in cf] + [_window(g.text, b) for b in cg])
     if not alike and (
         s < SIMILAR_FLOOR or not any(_compatible(a.unit, b.unit) and close(a, b) for a in cf for b in cg)
     ):
