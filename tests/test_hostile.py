@@ -425,3 +425,27 @@ def test_same_files_anywhere_give_the_same_bytes(tmp_path: Path, monkeypatch: py
         assert result.exit_code == 0, result.output
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("target", ["blocker", "blocker/deeper/briefing.md", "/dev/full"])
+def test_output_where_a_file_blocks_the_folder_is_one_line_exit_5(tmp_path: Path, target: str) -> None:
+    if target == "/dev/full" and not Path(target).exists():
+        pytest.skip("no /dev/full here")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    out = target if target.startswith("/") else str(tmp_path / target)
+    result = _build(str(ROOT / "examples" / "articles"), "--out", out)
+    assert result.exit_code == 5
+    [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert line.startswith(f"error: cannot write {out}") and line.endswith("is not a folder"), line
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_sending_a_binary_file_sends_nothing(tmp_path: Path, mail_env) -> None:
+    junk = tmp_path / "briefing.md"
+    junk.write_bytes(b"# Title\n\x00\x01\x02 binary")
+    result = runner.invoke(app, ["send", str(junk), "--dry-run", "--out", str(tmp_path / "eml")],
+                           env=mail_env)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip() == f"error: {junk} is a binary file, not a briefing; nothing sent"
+    assert _files(tmp_path / "eml") == [] and _files(tmp_path / "outbox") == []
