@@ -68,12 +68,14 @@ def run_hypothesis(examples: int, per_round: int, seed: int) -> int:
 
 
 def run_atheris(runs: int) -> int:
+    import tempfile
+
     import atheris
 
     with atheris.instrument_imports(include=["briefing"]):
-        from pipeline_cases import KINDS, check, make_file
+        from pipeline_cases import HOSTILE, KINDS, WORDS, check, make_file
 
-    tried = collections.Counter()
+    tried: collections.Counter[str] = collections.Counter()
 
     def one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)
@@ -81,15 +83,23 @@ def run_atheris(runs: int) -> int:
         for n in range(fdp.ConsumeIntInRange(1, 4)):
             kind = KINDS[fdp.ConsumeIntInRange(0, len(KINDS) - 1)]
             name, title, outlet, url = (fdp.ConsumeUnicodeNoSurrogates(24) for _ in range(4))
-            body = fdp.ConsumeUnicodeNoSurrogates(600)
+            body = fdp.ConsumeUnicodeNoSurrogates(1500)
             files.append(make_file(n, kind, name, body, title, outlet, url, fdp.ConsumeBytes(300)))
         tried[check(files)] += 1
+        total = sum(tried.values())
+        if total % 1000 == 0 or total == runs:
+            print(f"atheris: {total} input sets tried; outcomes: "
+                  + ", ".join(f"{k} {v}" for k, v in tried.most_common()), flush=True)
 
-    import atexit
-
-    atexit.register(lambda: print(f"\natheris: {sum(tried.values())} input sets tried; outcomes: "
-                                  + ", ".join(f"{k} {v}" for k, v in tried.most_common())))
-    atheris.Setup([sys.argv[0], f"-runs={runs}", "-print_final_stats=1"], one)
+    # a dictionary of words and markup, so mutations build sentences and injections sooner
+    words = tempfile.NamedTemporaryFile("w", suffix=".dict", delete=False, encoding="utf-8")
+    for token in {*WORDS, *HOSTILE, " ", ". ", "\n\n"}:
+        escaped = "".join(ch if ch.isalnum() or ch in " .,:;!?#*[]()<>/=-_'`~|&{}" else
+                          "".join(f"\\x{b:02x}" for b in ch.encode()) for ch in token)
+        words.write(f'"{escaped}"\n')
+    words.close()
+    atheris.Setup([sys.argv[0], f"-runs={runs}", "-max_len=8192", "-len_control=0",
+                   f"-dict={words.name}", "-print_final_stats=1"], one)
     atheris.Fuzz()
     return 0
 
