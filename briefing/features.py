@@ -94,7 +94,6 @@ class Features:
     concept_weight: np.ndarray  # independent origins carrying each concept
     origins: np.ndarray  # independent origins carrying each fact
     lead: np.ndarray  # best position of the fact in any article: 0 = first sentence
-    relative: np.ndarray  # best relative position, 0 = lead, 1 = last
     quality: np.ndarray
 
 
@@ -139,7 +138,6 @@ def _build(pool: Pool) -> Features:
         concept_weight=cweight,
         origins=np.asarray((F > 0).sum(axis=1)).ravel().astype(float),
         lead=lead,
-        relative=np.array([min(1.0, f.position) for f in facts], dtype=float),
         quality=np.array([quality(f.text) for f in facts]),
     )
 
