@@ -2,8 +2,8 @@
 
     PYTHONPATH=. python bench/pool_speed.py [--limit N]
 
-Prints the number of articles and sentences, the seconds taken by the pool stage alone (and
-by split + pool), the peak traced memory of the pool stage, and the process's peak RSS.
+Prints the number of articles and sentences, the seconds taken by the split and the pool
+stages, the process's peak RSS, and with --trace the pool's peak memory under tracemalloc.
 """
 
 from __future__ import annotations
@@ -45,32 +45,37 @@ def load_articles(limit: int | None) -> list[Article]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    ap.add_argument("--trace", action="store_true", help="also measure peak memory with tracemalloc")
     args = ap.parse_args()
     articles = load_articles(args.limit)
     t0 = time.perf_counter()
     sentences = [split_article(a) for a in articles]
     t1 = time.perf_counter()
-    tracemalloc.start()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    c1 = time.process_time()
     pool = build_pool(articles, sentences)
     t2 = time.perf_counter()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    # a second, untraced run: tracemalloc itself slows allocation-heavy code
-    t3 = time.perf_counter()
-    build_pool(articles, sentences)
-    t4 = time.perf_counter()
-    n = sum(len(s) for s in sentences)
+    cpu = time.process_time() - c1
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n = sum(len(s) for s in sentences)
     merged = sum(1 for f in pool.facts if len(f.members) > 1)
-    families = len(set(pool.families.values()))
     print(f"articles        {len(articles)}")
     print(f"sentences       {n}")
     print(f"facts           {len(pool.facts)} ({merged} merged from several sentences)")
-    print(f"families        {families}")
+    print(f"families        {len(set(pool.families.values()))}")
     print(f"split seconds   {t1 - t0:.2f}")
-    print(f"pool seconds    {t4 - t3:.2f} (traced run: {t2 - t1:.2f})")
-    print(f"pool peak MiB   {peak / 2**20:.1f} (tracemalloc)")
-    print(f"process max RSS {rss:.0f} MiB")
+    print(f"pool seconds    {t2 - t1:.2f} wall, {cpu:.2f} CPU (wall counts other load too)")
+    print(f"process max RSS {rss:.0f} MiB ({rss - rss_before:+.0f} MiB during the pool)")
+    if args.trace:
+        # tracemalloc slows allocation-heavy code several times: a separate, traced run
+        from briefing.normalize import signature
+
+        signature.cache_clear()
+        tracemalloc.start()
+        build_pool(articles, sentences)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"pool peak MiB   {peak / 2**20:.1f} (tracemalloc, separate run)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Usage: PYTHONPATH=. python bench/stories_ari.py [--threshold T] [--seed N]
 Every document of each evaluation set is mixed with the others and shuffled, then grouped
 back with `briefing.stories`; the true clusters are the sets' own clusters. Besides each set
 alone and all of them together, it runs mixes of 50 clusters x 10 documents drawn from all
-sets (the shape of the reviewers' held-out check).
+sets (the shape of the reviewers' held-out check), and mixes shaped like a news day (60
+stories of 1 to 15 articles: many single reports, a few big stories).
 """
 
 from __future__ import annotations
@@ -47,14 +48,19 @@ def load(name: str) -> list[tuple[str, list[dict]]]:
     return [(f"{name}/{row['id']}", row["documents"]) for row in rows]
 
 
+# story sizes of a news day: many single reports, some pairs and threes, a few big stories
+DAY_SIZES = (1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 8, 10, 15)
+
+
 def mix(clusters: list[tuple[str, list[dict]]], seed: int, per: int | None = None,
-        n_clusters: int | None = None) -> tuple[list[Article], list[str]]:
+        n_clusters: int | None = None, day: bool = False) -> tuple[list[Article], list[str]]:
     rng = random.Random(seed)
     if n_clusters is not None:
         clusters = rng.sample(clusters, n_clusters)
     docs: list[tuple[str, dict]] = []
     for cid, documents in clusters:
-        chosen = rng.sample(documents, per) if per and len(documents) > per else documents
+        size = rng.choice(DAY_SIZES) if day else per
+        chosen = rng.sample(documents, size) if size and len(documents) > size else documents
         docs += [(cid, d) for d in chosen]
     rng.shuffle(docs)
     articles = []
@@ -105,6 +111,10 @@ def main() -> int:
         seed = args.seed + k
         aris.append(evaluate(f"50 clusters x 10 (seed {seed})",
                              *mix(everything, seed, per=10, n_clusters=50), args.threshold))
+    for k in range(2):
+        seed = args.seed + k
+        aris.append(evaluate(f"60 stories of 1-15 (seed {seed})",
+                             *mix(everything, seed, n_clusters=60, day=True), args.threshold))
     print(f"threshold {args.threshold}: mean ARI {sum(aris) / len(aris):.3f}, min {min(aris):.3f}")
     return 0
 

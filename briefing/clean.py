@@ -195,6 +195,7 @@ WIRE_DESK = re.compile(  # matched against the lower-cased inside of a parenthes
 SALES_NOTICE = re.compile(r"to purchase this material|syndicate sales|reprint permission")
 TRAILING_NOTE = re.compile(r"(?<=\S)\s+\((?P<note>[^()]{3,120})\)\.?$")
 LEADING_NOTE = re.compile(r"^\((?P<note>[^()]{3,120})\)\s*(?:nn\s+)?(?=\S)")
+_DESK_ENDINGS = (")", ").", "MORE", "ENDIT", "STORY", "DAY", "DAY.", "MOVED", "MOVED.")
 _WIRE_HINTS = ("story", "optional", "clients", "distributed", "purchase", "syndicate", "reprint", "editor")
 
 
@@ -388,6 +389,9 @@ def wire_name(wire: str) -> str:
 _CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _SCRIPT = re.compile(r"<(script|style|iframe|noscript|template|svg|object)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+_HTML_HEADING = re.compile(r"<h[1-6](?:\s[^<>]*)?>", re.I)
+_HTML_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|section|article|figure|ul|ol|table)\s*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _MD_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # one level of nested parentheses: `(javascript:f(1))`
 _MD_IMAGE = re.compile(rf"!\[[^\]\n]*\]{_MD_TARGET}|!\[[^\]\n]*\]\[[^\]\n]*\]")
@@ -396,6 +400,7 @@ _MD_REFDEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
 _MD_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+|^[ \t]*[-*+•][ \t]+(?=\S)", re.M)
+_EMPHASIS_HINT = re.compile(r"[*_][^\W_]")
 _MD_PREFIX_HINT = re.compile(r"^[ \t]*[>\-*+•]", re.M)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 
@@ -416,10 +421,14 @@ def strip_markup(text: str) -> str:
         text = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), text)
         text = _MD_REFDEF.sub("", text)
     if "<" in text:
+        # HTML inside text records: blocks become paragraphs, headings stay headings.
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_HEADING.sub("\n\n## ", text)
+        text = _HTML_BLOCK_END.sub("\n\n", text)
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
-    if "*" in text or "_" in text:
+    if _EMPHASIS_HINT.search(text):
         text = _MD_STRONG.sub(r"\2", text)
         text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)
     if _MD_PREFIX_HINT.search(text):
@@ -532,6 +541,32 @@ def _norm(line: str) -> str:
     return " ".join(line.lower().split()).strip(" .,;:!?\"'“”‘’")
 
 
+def _join_broken_sentences(lines: list[str], kinds: list[int]) -> list[int]:
+    """Lines that carry a sentence across a hard line break are body, whatever they look like
+    alone (`... six weeks after a storm` / `tore away part of its deck.`)."""
+    for i in range(len(lines)):
+        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
+            if _continues(lines[i - 1], lines[i]):
+                kinds[i] = BODY
+        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
+            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
+                kinds[i] = BODY
+    return kinds
+
+
+def _outlet(article: Article, meta: dict[str, str], sites: list[tuple[int, str]]) -> str:
+    """Who published it: the input's own metadata, else a label line (`BBC :`), a footer naming
+    the site, a closing credit's organisation, and last the wire in the dateline."""
+    wire = wire_name(meta["wire"]) if meta.get("wire") else ""
+    return (
+        article.outlet
+        or meta.get("label")
+        or _best_site(sites)
+        or meta.get("credit_org")
+        or wire
+    )
+
+
 def clean_article(article: Article) -> Article:
     """Return the article with noise removed and metadata filled from the text."""
     text = strip_markup(article.text)
@@ -541,18 +576,9 @@ def clean_article(article: Article) -> Article:
         meta["date"] = m.group(1)
         text = text[m.end() :]
     lines = [" ".join(ln.split()) for ln in text.split("\n")]  # str.split knows NBSP & co.
-    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln[-1:] in "E)." else ln for ln in lines]
+    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
     sites: list[tuple[int, str]] = []
-    kinds = [_classify(ln, meta, sites) if ln else -1 for ln in lines]
-
-    # Lines that carry on a sentence from the line above are body, whatever they look like.
-    for i in range(len(lines)):
-        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
-            if _continues(lines[i - 1], lines[i]):
-                kinds[i] = BODY
-        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
-            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
-                kinds[i] = BODY
+    kinds = _join_broken_sentences(lines, [_classify(ln, meta, sites) if ln else -1 for ln in lines])
 
     body_idx = [i for i, k in enumerate(kinds) if k == BODY]
     first = body_idx[0] if body_idx else len(lines)
@@ -576,8 +602,7 @@ def clean_article(article: Article) -> Article:
             line = label
         if kind == CLOSING:
             cm = CLOSING_CREDIT.match(line)
-            assert cm is not None
-            if i < first or i > last or i >= len(lines) - 3:
+            if cm and (i < first or i > last or i >= len(lines) - 3):
                 meta.setdefault("byline", _tidy_people(cm.group("names")))
                 meta.setdefault("credit_org", _tidy_name(cm.group("org")))
                 continue
@@ -615,21 +640,11 @@ def clean_article(article: Article) -> Article:
         kept.append(line)
 
     body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
-    wire = wire_name(meta.get("wire", "")) if meta.get("wire") else ""
-    outlet = (
-        article.outlet
-        or meta.get("label")
-        or _best_site(sites)
-        or meta.get("credit_org")
-        or wire
-    )
-    if article.title and _norm(title) != _norm(article.title):
-        title = article.title
     return replace(
         article,
         text=body,
         title=article.title or title,
-        outlet=outlet,
+        outlet=_outlet(article, meta, sites),
         date=article.date or meta.get("date", ""),
         byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
         dateline=article.dateline or meta.get("dateline", ""),

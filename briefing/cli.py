@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,8 +30,19 @@ app = typer.Typer(
 )
 
 
+# Control characters (newlines, terminal escapes, bidi overrides) in a file name or an
+# article's metadata would forge extra lines or rewrite the terminal, and undecodable bytes in a
+# file name (surrogates) cannot be printed: all are shown escaped instead.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(text: object) -> str:
+    """One terminal-safe line: control characters as `\\xNN` / `\\uNNNN` escapes."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
 def _fail(exc: BriefingError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {shown(exc)}", err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -68,6 +80,23 @@ def _format_for(fmt: str | None, out: str) -> str:
     suffix = Path(out).suffix.lstrip(".").lower() if out != "-" else ""
     by_ext = {ext: name for name, ext in FORMATS.items()} | {"markdown": "markdown", "htm": "html"}
     return by_ext.get(suffix, "markdown")
+
+
+def _write_stdout(text: str) -> None:
+    """The briefing to stdout; a full disk or a closed pipe is an OutputError, not a traceback."""
+    from briefing.errors import OutputError
+
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        # nothing more can reach this stdout: point it at /dev/null so the exit flush is quiet
+        with open(os.devnull, "w") as null:
+            try:
+                os.dup2(null.fileno(), sys.stdout.fileno())
+            except (OSError, ValueError):  # not a real file descriptor (a test runner's buffer)
+                pass
+        raise OutputError(f"cannot write the briefing to standard output: {exc.strerror or exc}") from None
 
 
 @app.command(epilog=EXIT_CODES)
@@ -121,13 +150,12 @@ def build(
         briefing = build_briefing(paths, settings)
         text = render(briefing, fmt)
         for skip in briefing.skipped:
-            typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+            typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
         if out == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_stdout(text)
         else:
             path = save_briefing(text, out, briefing.date, briefing.headline, FORMATS[fmt])
-            typer.echo(str(path))
+            typer.echo(shown(path))
         typer.echo(
             f"{len(briefing.sources)} articles read, {len(briefing.skipped)} skipped", err=True
         )
@@ -162,7 +190,7 @@ def pool(
     except BriefingError as exc:
         raise _fail(exc) from None
     for skip in skipped:
-        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
     data = pool_to_dict(result)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -427,17 +455,17 @@ def stories(
 
     from briefing.ingest import ingest
     from briefing.pipeline import prepare_articles
-    from briefing.stories import DEFAULT_THRESHOLD, cluster_articles
+    from briefing.stories import DEFAULT_THRESHOLD, article_labels, cluster_articles
 
     result = ingest(paths)
     articles, bad = prepare_articles(result.articles)
     for skip in (*result.skipped, *bad):
-        typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+        typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
     if not articles:
         typer.echo("error: no readable article in the input", err=True)
         raise typer.Exit(3)
     found = cluster_articles(articles, DEFAULT_THRESHOLD if threshold is None else threshold)
-    label = {a.id: a.label for a in articles}
+    label = article_labels(articles)
     if as_json:
         data = {"stories": [{"id": s.id, "title": s.title, "articles": [label[a] for a in s.articles]}
                             for s in found]}
@@ -506,7 +534,7 @@ def daily(
             result = run_daily(cfg, day, collect=day >= today, dry_run=dry_run, email=email,
                                db=db, progress=progress)
         for skip in result.skipped:
-            typer.echo(f"skipped {skip.source}: {skip.reason}", err=True)
+            typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)
         if dry_run:
             sys.stdout.write(result.markdown)
         else:

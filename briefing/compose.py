@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 from nltk.stem.snowball import SnowballStemmer
@@ -31,6 +32,12 @@ def independent(pool: Pool, article_ids: Sequence[str]) -> int:
     return len(keys)
 
 
+def copies(pool: Pool, article_ids: Sequence[str]) -> int:
+    """How many of these articles are reprints of another one among them."""
+    ids = list(dict.fromkeys(article_ids))
+    return len(ids) - len({pool.families.get(a, a) for a in ids})
+
+
 def originals_of(pool: Pool) -> dict[str, str]:
     """Article id -> id of its family's original: the most complete member (first on ties)."""
     best: dict[str, Article] = {}
@@ -47,11 +54,14 @@ _QUERY_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=131072)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
 def stems(text: str) -> set[str]:
     return {
-        _STEMMER.stem(w)
-        for w in re.findall(r"[^\W\d_]+", text.casefold())
-        if w not in _QUERY_STOP and len(w) > 1
+        _stem(w) for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in _QUERY_STOP and len(w) > 1
     }
 
 
@@ -78,7 +88,7 @@ def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     return names[best], tuple(titles[names[best]])
 
 
-REPEAT = 0.5  # facts this alike (stems and figures, tf-idf cosine) say the same thing
+REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
 REPEAT_SAME_FIGURE = 0.25  # ... or this alike when they also give the same figure of a thing
 
 
@@ -96,14 +106,21 @@ def near_repeats(pool: Pool) -> dict[int, list[int]]:
         X = normalize(vec.fit_transform(keys))
     except ValueError:
         return {}
-    figures = [{(c.value, u) for c in claims(f.text) for u in c.unit} for f in pool.facts]
     sim = (X @ X.T).tocoo()
+    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair
+    keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row != sim.col)
+    rows, cols, vals = sim.row[keep], sim.col[keep], sim.data[keep]
+    figures: dict[int, set] = {}
+
+    def figs(k: int) -> set:
+        if k not in figures:
+            figures[k] = {(c.value, u) for c in claims(pool.facts[k].text) for u in c.unit}
+        return figures[k]
+
     out: dict[int, list[int]] = {}
-    for i, j, v in zip(sim.row, sim.col, sim.data, strict=True):
-        if i == j:
-            continue
-        if v > REPEAT or (v > REPEAT_SAME_FIGURE and figures[i] & figures[j]):
-            out.setdefault(int(i), []).append(int(j))
+    for i, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
+        if v > REPEAT or figs(i) & figs(j):
+            out.setdefault(i, []).append(j)
     return out
 
 
@@ -142,3 +159,12 @@ def tidy(text: str) -> str:
         if last + 1 < len(text) and not text[last + 1].isspace() and text[last] in _OPEN_MARKS:
             return text.rstrip() + "…”"
     return text
+
+
+def source_label(article: Article) -> str:
+    """What a reader calls an input: its URL, else its file name (with the record's place
+    in the file for JSON records: "cluster.jsonl#3/2")."""
+    if article.url:
+        return article.url
+    path, sep, fragment = article.source.replace("\\", "/").partition("#")
+    return path.rsplit("/", 1)[-1] + sep + fragment

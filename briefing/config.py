@@ -154,7 +154,11 @@ def parse_config(data: dict, base: Path, where: str) -> DailyConfig:
     if "mail" in data:
         if not isinstance(data["mail"], dict):
             raise ConfigError(f"{where}: `mail` must be a table")
-        values["mail"] = data["mail"]
+        mail = dict(data["mail"])
+        for key in ("outbox", "cafile"):  # paths in this file are relative to this file
+            if isinstance(mail.get(key), str) and mail[key].strip():
+                mail[key] = str(_path(mail[key], f"mail.{key}", base, where))
+        values["mail"] = mail
     if "archive" not in values:
         values["archive"] = base / "archive"
     if "output" not in values:

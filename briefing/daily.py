@@ -147,6 +147,7 @@ class DayBriefing:
     facts_updates: int
     facts_briefed: int
     briefed: tuple[tuple[str, str], ...]  # (key, text) for every wording of every briefed fact
+    quoted: tuple[tuple[str, str], ...] = ()  # (key, text) of every quotation shown
 
 
 def _fact_keys(fact: Fact) -> set[str]:
@@ -155,9 +156,10 @@ def _fact_keys(fact: Fact) -> set[str]:
 
 def _updates(candidates: Sequence[Fact], earlier: Sequence[BriefedFact]) -> set[str]:
     """Ids of candidate facts that restate an earlier-briefed fact with something changed."""
-    if not candidates or not earlier:
+    before = sorted({b.text for b in earlier if b.kind == "fact"})
+    if not candidates or not before:
         return set()
-    texts = [f.text for f in candidates] + sorted({b.text for b in earlier})
+    texts = [f.text for f in candidates] + before
     try:
         X = TfidfVectorizer(sublinear_tf=True, stop_words=sorted(ENGLISH_STOP_WORDS)).fit_transform(texts)
     except ValueError:
@@ -227,10 +229,13 @@ def build_day(
 
     story_of = {a: k for k, s in enumerate(featured) for a in s.articles}
     briefed_keys = {b.key for b in earlier}
+    # a sentence quoting words an earlier briefing quoted says nothing new either
+    quote_keys = sorted({b.key for b in earlier if b.kind == "quote" and len(b.key.split()) >= 5})
     facts_by_story: list[list[Fact]] = [[] for _ in featured]
     already = 0
     for fact in pool.facts:
-        if _fact_keys(fact) & briefed_keys:
+        keys = _fact_keys(fact)
+        if keys & briefed_keys or any(q in k for q in quote_keys for k in keys):
             already += 1
             continue
         homes = [story_of[a] for a in fact.articles if a in story_of]
@@ -254,7 +259,9 @@ def build_day(
             continue
         made_first = made_first or made
         for name, bucket in extras.items():
-            bucket += [x for x in getattr(made, name, ()) if x not in bucket]
+            # a quotation an earlier briefing carried is not news either
+            bucket += [x for x in getattr(made, name, ())
+                       if x not in bucket and fact_key(getattr(x, "text", "")) not in briefed_keys]
         sections.append(section)
         shown += section.items
         n_stories += 1
@@ -290,15 +297,20 @@ def build_day(
         "sections": tuple(sections),
         "skipped": tuple(skipped),
     }
+    limit = getattr(prompt, "quotes", None)
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        extras["quotes"] = extras["quotes"][:limit]  # the prompt's budget for the whole day
     for name, bucket in extras.items():
         if hasattr(made_first, name):
             changes[name] = tuple(bucket)
     briefing = replace(made_first, **changes)
     fact_ids = {it.fact_id for it in shown}
-    briefed = sorted({(k, f.text) for f in pool.facts if f.id in fact_ids for k in _fact_keys(f)})
+    briefed = {(k, f.text) for f in pool.facts if f.id in fact_ids for k in _fact_keys(f)}
+    quoted = {(fact_key(q.text), q.text) for q in extras["quotes"] if getattr(q, "text", "")}
     if progress:
         progress("building", 4, 4)
-    return DayBriefing(briefing, n_stories, facts_new, n_updates, already, tuple(briefed))
+    return DayBriefing(briefing, n_stories, facts_new, n_updates, already, tuple(sorted(briefed)),
+                       tuple(sorted(quoted)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,6 +426,7 @@ def run_daily(
                 date=date,
                 articles=tuple((hashes[a.id], a.label, a.title) for a in new),
                 facts=day.briefed,
+                quotes=day.quoted,
                 digest=hashlib.sha256(markdown.encode()).hexdigest(),
                 path=str(paths[0]),
                 stories=day.stories,

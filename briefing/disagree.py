@@ -13,8 +13,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -128,8 +128,13 @@ def _singular(word: str) -> str:
     return w
 
 
-def claims(text: str) -> list[Claim]:
+@lru_cache(maxsize=65536)
+def claims(text: str) -> tuple[Claim, ...]:
     """The figures a sentence gives, each with its unit."""
+    return tuple(_claims(text))
+
+
+def _claims(text: str) -> list[Claim]:
     out: list[Claim] = []
     date_spans = [m.span() for m in _DATE.finditer(text)]
     for m in _NUMBER.finditer(text):
@@ -198,7 +203,7 @@ def claims(text: str) -> list[Claim]:
             continue
         if unit & _TIME_UNITS:
             continue  # durations and times of day ("three days earlier") date other events
-        approximate = bool(_QUALIFIERS.search(text[: m.start()]))
+        approximate = bool(_QUALIFIERS.search(text[max(0, m.start() - 40) : m.start()]))
         start = first
         bracketed = text[:start].count("(") > text[:start].count(")")
         before_word = (text[:start].split()[-1:] or [""])[0].casefold()
@@ -263,14 +268,15 @@ def _lead_in(text: str, claim: Claim, words: int = 4) -> set[str]:
     return {_singular(t) for t in toks if t not in ENGLISH_STOP_WORDS}
 
 
-def days(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def days(text: str) -> frozenset[str]:
     """Weekdays and calendar days a sentence names ("thursday", "09-04")."""
     out = {m.group(1).casefold() for m in _WEEKDAY.finditer(text)}
     for m in _DATE.finditer(text):
         month = MONTHS[(m.group("m1") or m.group("m2")).casefold()]
         day = int(m.group("d1") or m.group("d2"))
         out.add(f"{month:02d}-{day:02d}")
-    return out
+    return frozenset(out)
 
 
 def _without_figures(text: str) -> str:
@@ -298,18 +304,37 @@ class _Likeness:
 
     def __init__(self, texts: Sequence[str]):
         self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+        self._cache: dict[str, object] = {}  # text -> vector: a window recurs in many pairs
         try:
-            X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
-            self.matrix = np.asarray((X @ X.T).todense())
+            self.X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
         except ValueError:
             self.vec = None
-            self.matrix = np.zeros((len(texts), len(texts)))
+            self.X = None
+
+    def pairs(self, floor: float, rows: int = 1024) -> dict[tuple[int, int], float]:
+        """(i, j) -> cosine for i < j and cosine >= floor, from a sparse product in chunks
+        (only pairs sharing weighted words are ever formed)."""
+        out: dict[tuple[int, int], float] = {}
+        if self.X is None:
+            return out
+        X = self.X.tocsr()
+        for start in range(0, X.shape[0], rows):
+            block = (X[start : start + rows] @ X.T).tocoo()
+            keep = (block.row + start < block.col) & (block.data >= floor)  # in numpy, not pair by pair
+            rows_, cols, vals = block.row[keep] + start, block.col[keep], block.data[keep]
+            for i, j, v in zip(rows_.tolist(), cols.tolist(), vals.tolist(), strict=True):
+                out[(i, j)] = v
+        return out
 
     def of(self, a: str, b: str) -> float:
         if self.vec is None:
             return 0.0
-        X = normalize(self.vec.transform([_without_figures(a), _without_figures(b)]))
-        return float((X[0] @ X[1].T).toarray()[0, 0])
+        return float((self._vector(a) @ self._vector(b).T).toarray()[0, 0])
+
+    def _vector(self, text: str):
+        if text not in self._cache:
+            self._cache[text] = normalize(self.vec.transform([_without_figures(text)]))
+        return self._cache[text]
 
 
 def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
@@ -371,6 +396,12 @@ class _Collector:
         return out
 
 
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
+    """A sentence's claims and days, parsed once however many pairs it is compared in."""
+    return tuple(claims(text)), frozenset(days(text))
+
+
 _SAID_ON = re.compile(
     r"\b(?:said|says|reported|reports|told|added|wrote|stated|editions?\s+of)\s+(?:on\s+)?$",
     re.IGNORECASE,
@@ -387,8 +418,8 @@ def _first_day(text: str, weekday: bool) -> re.Match[str] | None:
 
 def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
     """Record what two facts from different origins disagree on, if anything."""
-    cf, df = claims(f.text), days(f.text)
-    cg, dg = claims(g.text), days(g.text)
+    cf, df = _parsed(f.text)
+    cg, dg = _parsed(g.text)
 
     def close(a: Claim, b: Claim) -> bool:
         return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
@@ -459,21 +490,20 @@ def find_disagreements(
 ) -> list[Disagreement]:
     """Every disputed figure, date and quotation speaker, with each version's citations."""
     families: Mapping[str, str] = pool.families
-    cands = [f for f in pool.facts if f.text and (claims(f.text) or days(f.text))]
+    cands = [f for f in pool.facts if f.text and any(_parsed(f.text))]
     like = _Likeness([f.text for f in cands])
     related = {frozenset((f.id, r)) for f in pool.facts for r in f.related}
     fams = [{families.get(a, a) for a in f.articles} for f in cands]
     found = _Collector()
     dated = [_dates(pool, f) for f in cands]
-    for i, f in enumerate(cands):
-        for j in range(i + 1, len(cands)):
-            if fams[i] & fams[j]:
-                continue  # an origin giving both values is telling of two things, not a dispute
-            if not _same_news_day(dated[i], dated[j]):
-                continue  # a figure that changed between days is news, not a dispute
-            g = cands[j]
-            floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
-            _compare(f, g, like, float(like.matrix[i, j]), floor, found)
+    for (i, j), sim in sorted(like.pairs(min(SIMILAR_FLOOR, SIMILAR_RELATED)).items()):
+        if fams[i] & fams[j]:
+            continue  # an origin giving both values is telling of two things, not a dispute
+        if not _same_news_day(dated[i], dated[j]):
+            continue  # a figure that changed between days is news, not a dispute
+        f, g = cands[i], cands[j]
+        floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+        _compare(f, g, like, sim, floor, found)
     out = found.disputes(cite)
     if quote_cite is not None:
         sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}

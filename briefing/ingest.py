@@ -14,7 +14,8 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from briefing.models import Article, IngestResult, Skip
@@ -522,7 +523,11 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
         if not path.is_dir():
             yield path  # named explicitly: read whatever its suffix
             continue
-        for root, dirs, files in os.walk(path, followlinks=True, onerror=None):
+        errors: list[OSError] = []  # folders os.walk could not list: reported, not dropped
+        for root, dirs, files in os.walk(path, followlinks=True, onerror=errors.append):
+            while errors:
+                err = errors.pop(0)
+                yield Skip(str(err.filename or root), f"cannot read folder: {_os_reason(err)}")
             real = os.path.realpath(root)
             if real in seen_dirs:
                 dirs[:] = []
@@ -543,10 +548,42 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
                     yield file
                 else:
                     yield Skip(str(file), f"not an article file (expected {', '.join(sorted(SUFFIXES))})")
+        for err in errors:
+            yield Skip(str(err.filename or path), f"cannot read folder: {_os_reason(err)}")
+
+
+def _placeless(source: str, roots: Sequence[str]) -> str:
+    """A source without the location of the input: the path inside a folder given, a file's own
+    name, or the URL. Ids made from it keep a briefing's bytes the same wherever the folder lies."""
+    if is_url(source):
+        return source
+    for root in roots:
+        if source.startswith(root + os.sep):
+            return source[len(root) + 1 :]
+    path, sep, record = source.partition("#")  # `feed.jsonl#3/1`: a record inside a file
+    return os.path.basename(path) + sep + record
+
+
+def _location_free_ids(articles: Sequence[Article], roots: Sequence[str]) -> list[Article]:
+    out: list[Article] = []
+    seen: set[str] = set()
+    for art in articles:
+        base = _placeless(art.source, roots)
+        new, n = article_id(base, art.text), 1
+        while new in seen:  # the same name and text under two folders given: still two articles
+            n += 1
+            new = article_id(f"{base}\0{n}", art.text)
+        seen.add(new)
+        out.append(replace(art, id=new))
+    return out
 
 
 def ingest(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
     """Read every input; nothing is dropped silently."""
+    paths = list(paths)
+    roots = sorted(
+        {str(Path(p)) for p in paths if not is_url(p) and Path(p).is_dir()}, key=len, reverse=True
+    )
     articles: list[Article] = []
     skipped: list[Skip] = []
     for item in iter_files(paths):
@@ -558,4 +595,4 @@ def ingest(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> I
         skipped.extend(bad)
     for skip in skipped:
         log.warning("skipped %s: %s", skip.source, skip.reason)
-    return IngestResult(tuple(articles), tuple(skipped))
+    return IngestResult(tuple(_location_free_ids(articles, roots)), tuple(skipped))

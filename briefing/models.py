@@ -92,6 +92,7 @@ class Item:
     score: float = 0.0
     outlets: int = 0  # articles carrying it, copies included
     disputed: bool = False  # another outlet gives a different figure, date or speaker
+    copies: int = 0  # of those articles, reprints of another one carrying it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ class Quote:
     origins: int
     fact_ids: tuple[str, ...] = ()  # facts whose sentences hold the quotation
     score: float = 0.0
+    copies: int = 0  # citing articles that are reprints of another citing one
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,10 +124,17 @@ def comparison_key(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text).casefold()).strip()
 
 
+_SPELLING_ENDS = (
+    "ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers", "yse", "ysed", "yses",
+    "ysing", "our", "ours", "oured", "ouring", "ourable", "ourite", "ourites", "tre", "tres",
+    "ogue", "ogues", "ence", "ences", "lled", "lling", "ller", "llers", "mme", "mmes",
+)
+
+
 @lru_cache(maxsize=65536)
 def spelling(word: str) -> str:
     """One spelling for UK/US variants (finalised/finalized, defence/defense, colour/color)."""
-    if len(word) < 5:
+    if len(word) < 5 or not word.endswith(_SPELLING_ENDS):
         return word
     for pattern, repl in _SPELLING:
         new = pattern.sub(repl, word)
@@ -235,8 +242,9 @@ _POSSESSIVE = re.compile(r"(\w)'s\b")
 _DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=1 << 16)
 def signature(text: str) -> Signature:
-    """Normalise one sentence into its `Signature`.
+    """Normalise one sentence into its `Signature` (cached: copies recur across reprints).
 
     Parenthetical asides (currency conversions, tickers, an editor's insertion) are left out:
     outlets add and drop them freely.
@@ -267,12 +275,18 @@ def signature(text: str) -> Signature:
             caps.append(False)
             i += 2
             continue
-        tok = _CURRENCY_WORDS.get(tok, tok) if words and words[-1].startswith("#") else tok
-        tok = MONTHS.get(tok, tok) if cap else tok
-        for part in tok.split("-") if "-" in tok and not tok.startswith("#") else (tok,):
-            if part:  # "Near-Earth" and "Near Earth" agree
-                words.append(spelling(part))
-                caps.append(cap)
+        if words and words[-1][0] == "#":
+            tok = _CURRENCY_WORDS.get(tok, tok)
+        if cap:
+            tok = MONTHS.get(tok, tok)
+        if "-" in tok and tok[0] != "#":
+            for part in tok.split("-"):
+                if part:  # "Near-Earth" and "Near Earth" agree
+                    words.append(spelling(part))
+                    caps.append(cap)
+        else:
+            words.append(spelling(tok))
+            caps.append(cap)
         i += 1
     # a currency written after the number ("1.1 billion euros") and before it ("€1.1bn") agree
     core: list[str] = []
@@ -283,7 +297,7 @@ def signature(text: str) -> Signature:
     negated = False
     first = True
     for w, cap in zip(words, caps, strict=True):
-        if w.startswith("#"):
+        if w[0] == "#":
             numbers.add(w)
             core.append(w)
             first = False

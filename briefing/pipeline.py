@@ -12,11 +12,13 @@ import numpy as np
 
 from briefing.clean import clean_article, fallback_outlet, language_problem
 from briefing.compose import (
+    copies,
     headline_of,
     independent,
     named_outlet,
     near_repeats,
     originals_of,
+    source_label,
     standalone,
     stems,
     tidy,
@@ -160,6 +162,10 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         for i in ids:
             similar.setdefault(i, []).extend(j for j in ids if j != i)
     dangling = {f.id for f in pool.facts if not standalone(f.text)}
+    for d in disputes:  # of disputed versions, a bullet shows the best-supported one, if any
+        ranked = sorted(d.versions, key=lambda v: -len(v.citations))
+        if len(ranked[0].citations) > len(ranked[1].citations):
+            dangling |= {f for v in ranked[1:] for f in v.fact_ids}
     base = score_facts(pool, settings.method, None, settings.weights)
     used: list[int] = []
     sections: list[Section] = []
@@ -182,6 +188,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
                     independent(pool, fact.articles),
                     round(float(scores[i]), 6),
                     len(fact.articles),
+                    copies=copies(pool, fact.articles),
                 )
             )
         sections.append(Section(spec.title, tuple(items), spec.query))
@@ -192,7 +199,9 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         orig = originals[art.id]
         copy_of = numbers[orig] if orig != art.id else None
         outlet = named_outlet(art)
-        sources.append(Source(numbers[art.id], art.id, outlet, art.title, art.date, art.label, copy_of))
+        sources.append(
+            Source(numbers[art.id], art.id, outlet, art.title, art.date, source_label(art), copy_of)
+        )
 
     shown = [it for sec in sections for it in sec.items]
     lead = [it.text for it in shown[:3]]

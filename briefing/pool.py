@@ -39,11 +39,14 @@ class Link:
 
 
 def _idf(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
+    # Over distinct sentences: a copied article must not make its own words look common, or
+    # duplicating an input would change which sentences merge.
+    distinct = {(sig.stems, sig.numbers) for sig in signatures}
     df: Counter[str] = Counter()
-    for sig in signatures:
-        df.update(sig.stems)
-        df.update(sig.numbers)
-    n = len(signatures)
+    for stems, numbers in distinct:
+        df.update(stems)
+        df.update(numbers)
+    n = len(distinct)
     idf = {w: math.log((n + 1) / (c + 1)) + 1.0 for w, c in df.items()}
     return idf, math.log(n + 1) + 1.0
 

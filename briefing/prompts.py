@@ -71,6 +71,8 @@ def load_prompt(name_or_path: str = "default") -> Prompt:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PromptError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise PromptError(f"cannot read prompt file {path}: {exc.strerror or exc}") from None
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise PromptError(f"{path}: unknown key `{sorted(unknown)[0]}`")
@@ -129,9 +131,13 @@ def load_prompt(name_or_path: str = "default") -> Prompt:
 def _check_pattern(pattern: str, key: str, where: Path) -> None:
     """A title or subject may use only {headline} and {date}."""
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(pattern) if f is not None]
     except ValueError as exc:
         raise PromptError(f"{where}: `{key}` is not a valid pattern ({exc})") from None
+    names = {f for f, _, _ in fields}
+    for f, spec, conv in fields:
+        if spec or conv:  # `{headline:>999999999}` would build a huge title
+            raise PromptError(f"{where}: `{key}` formats {{{f}}}; write {{{f}}} alone, no `:` or `!`")
     unknown = sorted(names - _PLACEHOLDERS)
     if unknown:
         raise PromptError(

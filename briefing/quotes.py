@@ -472,27 +472,55 @@ class QuoteGroup:
 
 
 def same_quote(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
+    return _same_folded(fold(a), fold(b))
+
+
+def _same_folded(fa: str, fb: str) -> bool:
     if fuzz.ratio(fa, fb) >= 90:
         return True
     short, long_ = sorted((fa, fb), key=len)
     return len(short.split()) >= MIN_WORDS and fuzz.partial_ratio(short, long_) >= 95
 
 
+_BLOCK = 3  # each quotation is found again through its rarest words
+
+
 def group_quotes(attributions: Iterable[Attribution]) -> list[QuoteGroup]:
-    """Merge the same quotation across articles (spelling and cut may differ)."""
-    groups: list[list[Attribution]] = []
-    for att in attributions:
-        for g in groups:
-            if any(same_quote(att.text, other.text) for other in g):
-                g.append(att)
+    """Merge the same quotation across articles (spelling and cut may differ).
+
+    Two cuts of one quotation share their rare words, so each attribution is compared only
+    with the groups found through an index of those words, not with every group."""
+    atts = [(att, fold(att.text)) for att in attributions]
+    words = [set(folded.split()) or {""} for _, folded in atts]
+    df: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    groups: list[list[tuple[Attribution, str]]] = []
+    by_word: dict[str, set[int]] = {}  # any word of a member -> its groups
+    by_rare: dict[str, set[int]] = {}  # a rare word of a member -> its groups
+    for (att, folded), ws in zip(atts, words, strict=True):
+        rare = sorted(ws, key=lambda w: (df[w], w))[:_BLOCK]
+        found: set[int] = set()
+        for w in rare:
+            found |= by_word.get(w, set())
+        for w in ws:
+            found |= by_rare.get(w, set())
+        for k in sorted(found):
+            if any(_same_folded(folded, other) for _, other in groups[k]):
                 break
         else:
-            groups.append([att])
+            k = len(groups)
+            groups.append([])
+        groups[k].append((att, folded))
+        for w in ws:
+            by_word.setdefault(w, set()).add(k)
+        for w in rare:
+            by_rare.setdefault(w, set()).add(k)
     out = []
     for g in groups:
-        text = max((a.text for a in g), key=lambda t: (len(t), t))  # the most complete cut
-        out.append(QuoteGroup(text, tuple(g)))
+        text = max((a.text for a, _ in g), key=lambda t: (len(t), t))  # the most complete cut
+        out.append(QuoteGroup(text, tuple(a for a, _ in g)))
     return out
 
 
@@ -512,7 +540,7 @@ def pick_quotes(
 ) -> list[Quote]:
     """The most important quotations not already shown in a bullet: widely carried, from
     central passages, a few per speaker. Disputed attributions are left to the disputes."""
-    from briefing.compose import independent  # the one definition of corroboration
+    from briefing.compose import copies, independent  # the one definition of corroboration
 
     sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
     rank = {f.id: i for i, f in enumerate(pool.facts)}
@@ -538,7 +566,13 @@ def pick_quotes(
             default=0.0,
         )
         words = len(g.text.split())
-        score = origins / n_origins + 0.5 * central + (0.2 if 10 <= words <= 45 else 0.0)
+        score = (
+            origins / n_origins
+            + 0.5 * central
+            + (0.2 if 10 <= words <= 45 else 0.0)
+            + (0.3 if g.text[:1].isupper() else 0.0)  # a whole sentence, not a clause cut out
+            + (0.2 if any(s.person for s in g.speakers) else 0.0)  # a person, not "the office"
+        )
         cands.append(
             Quote(
                 g.text,
@@ -547,6 +581,7 @@ def pick_quotes(
                 origins,
                 fact_ids,
                 round(score, 6),
+                copies(pool, articles),
             )
         )
     cands.sort(key=lambda q: (-q.score, q.citations, q.text))

@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from importlib import resources
 
@@ -56,9 +57,8 @@ def cites(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def marker(origins: int, articles: int, disputed: bool = False) -> str:
-    """How widely a fact is carried: independent origins, and copies on top of them."""
-    reprints = max(0, articles - origins)
+def marker(origins: int, reprints: int = 0, disputed: bool = False) -> str:
+    """How widely a fact is carried: independent outlets, and reprints on top of them."""
     extra = f" + {reprints} reprint{'s' if reprints != 1 else ''}" if reprints else ""
     note = "; disputed, see below" if disputed else ""
     if origins <= 1:
@@ -110,45 +110,49 @@ def dateline(briefing: Briefing) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _item_line(item: Item) -> str:
-    return f"- {escape_md(item.text)} {cites(item.citations)} {marker(item.origins, item.outlets, item.disputed)}"
+Cite = Callable[[tuple[int, ...]], str]
 
 
-def _quote_line(q: Quote) -> str:
+def _item_line(item: Item, cite: Cite) -> str:
+    mark = marker(item.origins, item.copies, item.disputed)
+    return f"- {escape_md(item.text)} {cite(item.citations)} {mark}"
+
+
+def _quote_line(q: Quote, cite: Cite) -> str:
     text = q.text if not q.text[:1].islower() else f"…{q.text}"  # a quote cut from a sentence
     return (
-        f"- “{escape_md(text)}” — {escape_md(q.speaker)} {cites(q.citations)} "
-        f"{marker(q.origins, len(q.citations))}"
+        f"- “{escape_md(text)}” — {escape_md(q.speaker)} {cite(q.citations)} "
+        f"{marker(q.origins, q.copies)}"
     )
 
 
-def _dispute_line(d: Disagreement) -> str:
+def _dispute_line(d: Disagreement, cite: Cite) -> str:
     if d.kind == "attribution":
         text = d.versions[0].text
-        who = "; ".join(f"to {escape_md(v.value)} {cites(v.citations)}" for v in d.versions)
+        who = "; ".join(f"to {escape_md(v.value)} {cite(v.citations)}" for v in d.versions)
         return f"- **Who said it:** “{escape_md(text)}” is attributed {who}"
     label = "Dates differ" if d.kind == "date" else f"Figures differ ({escape_md(d.subject)})"
     versions = "; ".join(
-        f"{escape_md(v.value)}: “{escape_md(v.text)}” {cites(v.citations)}" for v in d.versions
+        f"{escape_md(v.value)}: “{escape_md(v.text)}” {cite(v.citations)}" for v in d.versions
     )
     return f"- **{label}:** {versions}"
 
 
-def render_markdown(briefing: Briefing) -> str:
+def render_markdown(briefing: Briefing, cite: Cite = cites) -> str:
     out: list[str] = [f"# {escape_md(briefing.title)}", "", f"*{dateline(briefing)}*", ""]
     for section in briefing.sections:
         if not section.items:
             continue
         out += [f"## {escape_md(section.title)}", ""]
-        out += [_item_line(item) for item in section.items]
+        out += [_item_line(item, cite) for item in section.items]
         out.append("")
     if briefing.quotes:
         out += ["## What they said", ""]
-        out += [_quote_line(q) for q in briefing.quotes]
+        out += [_quote_line(q, cite) for q in briefing.quotes]
         out.append("")
     if briefing.disagreements:
         out += ["## Where sources disagree", ""]
-        out += [_dispute_line(d) for d in briefing.disagreements]
+        out += [_dispute_line(d, cite) for d in briefing.disagreements]
         out.append("")
     out += ["## Sources", ""]
     for src in briefing.sources:
@@ -161,7 +165,7 @@ def render_markdown(briefing: Briefing) -> str:
             bits.append(_code(src.label))
         line = f"{src.number}. " + ", ".join(bits)
         if src.copy_of is not None:
-            line += f" — reprint of [{src.copy_of}]"
+            line += f" — reprint of {cite((src.copy_of,))}"
         out.append(line)
     out.append("")
     return "\n".join(out)
@@ -214,6 +218,7 @@ h2 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; border-bottom: 1px solid #ddd;
   padding-bottom: 0.2rem; font-family: system-ui, sans-serif; }
 ul, ol { padding-left: 1.3rem; } li { margin: 0.35rem 0; }
 em { color: #666; font-size: 0.9em; } code { font-size: 0.85em; word-break: break-all; }
+a { color: inherit; text-decoration: none; } li:target { background: #fff3b0; }
 @media (prefers-color-scheme: dark) {
   body { color: #e8e8e8; background: #161616; } h1 + p, em { color: #aaa; }
   h2 { border-color: #444; } }
@@ -221,11 +226,32 @@ em { color: #666; font-size: 0.9em; } code { font-size: 0.85em; word-break: brea
 _TAGS = {"h1", "h2", "h3", "p", "ul", "ol", "li", "em", "strong", "code", "hr", "br"}
 
 
-def render_html(briefing: Briefing, markdown_text: str | None = None) -> str:
-    md = markdown_text if markdown_text is not None else render_markdown(briefing)
+# Citations travel through markdown as \x01n\x01: article text can never hold \x01 (control
+# characters are stripped from it), so only our own citations become links to the sources.
+_HTML_CITE = re.compile("\x01(\\d+)\x01")
+
+
+def _placeholder_cites(numbers: tuple[int, ...]) -> str:
+    return "".join(f"\x01{n}\x01" for n in numbers)
+
+
+def _link_sources(body: str, count: int) -> str:
+    """Citations link to their source, and each source in the list can be linked to."""
+    body = _HTML_CITE.sub(r'<a href="#source-\1">[\1]</a>', body)
+    head, sep, tail = body.rpartition("<ol>")
+    if not sep:
+        return body
+    n = iter(range(1, count + 1))
+    tail = re.sub(r"<li>", lambda _: f'<li id="source-{next(n, 0)}">', tail, count=count)
+    return head + sep + tail
+
+
+def render_html(briefing: Briefing) -> str:
+    md = render_markdown(briefing, cite=_placeholder_cites)
     body = markdown.markdown(md, output_format="html")
     # belt and braces: whatever the markdown became, only plain structure survives
     body = nh3.clean(body, tags=_TAGS, attributes={}, url_schemes=set(), strip_comments=True)
+    body = _link_sources(body, len(briefing.sources))
     title = html.escape(" ".join(briefing.title.split()), quote=True)
     return (
         "<!DOCTYPE html>\n"

@@ -13,6 +13,7 @@ from their attribution (`“Is it over?” he asked.`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -54,6 +55,7 @@ _INNER_STOP = re.compile(r"[.!?]")
 _LINE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _SPACED_DOTS = re.compile(r"\.(?: \.){2,}")  # newswire `. . .` ellipses
 _CLAUSE_BREAK = re.compile(r"(?<=[;:])\s|\s(?=[—–] )|(?<=,)\s")
+_WORD_SPAN = re.compile(r"\S+")
 MAX_QUOTE_MERGE_WORDS = 80
 # Longer than this is not a sentence but unpunctuated text (a list, a scrape without stops):
 # it is cut at clause breaks, or at this many words, so no item grows without bound.
@@ -159,18 +161,21 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def _cap(sent: str) -> list[str]:
     """Cut an over-long 'sentence' at clause breaks (`;`, `:`, dashes, then commas), else at
-    MAX_SENTENCE_WORDS words."""
-    words = sent.split()
+    MAX_SENTENCE_WORDS words. Linear in the length: a 50,000-word run-on is cut in one pass."""
+    words = [m.span() for m in _WORD_SPAN.finditer(sent)]
     if len(words) <= MAX_SENTENCE_WORDS:
         return [sent]
+    starts = [a for a, _ in words]
     pieces: list[str] = []
-    rest = sent
-    while len(rest.split()) > MAX_SENTENCE_WORDS:
-        head = " ".join(rest.split()[:MAX_SENTENCE_WORDS])
+    first = 0  # index of the first word not yet in a piece
+    while len(words) - first > MAX_SENTENCE_WORDS:
+        lo, hi = words[first][0], words[first + MAX_SENTENCE_WORDS - 1][1]
+        head = sent[lo:hi]
         cuts = [m.start() for m in _CLAUSE_BREAK.finditer(head) if m.start() > len(head) // 3]
-        cut = cuts[-1] if cuts else len(head)
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
+        cut = lo + (cuts[-1] if cuts else len(head))
+        pieces.append(sent[lo:cut].strip())
+        first = bisect.bisect_left(starts, cut)
+    rest = sent[words[first][0] :].strip()
     return [*pieces, rest] if rest else pieces
 
 

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS facts (
     key TEXT NOT NULL,          -- normalised text of one wording of a briefed fact
     date TEXT NOT NULL,         -- the briefing that carried it
     text TEXT NOT NULL,         -- the fact as briefed
+    kind TEXT NOT NULL DEFAULT 'fact',  -- fact | quote (a quotation shown on its own)
     PRIMARY KEY (key, date)
 );
 CREATE INDEX IF NOT EXISTS facts_by_date ON facts(date);
@@ -76,6 +77,7 @@ class BriefedFact:
     key: str
     date: str
     text: str
+    kind: str = "fact"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class DayRecord:
     digest: str
     path: str
     stories: int
+    quotes: tuple[tuple[str, str], ...] = ()  # (key, text) of every quotation shown
 
 
 class History:
@@ -172,7 +175,7 @@ class History:
         """Every wording of every fact briefed on a day before `date`, oldest first."""
         with self._query() as conn:
             rows = conn.execute(
-                "SELECT key, date, text FROM facts WHERE date < ? ORDER BY date, rowid", (date,)
+                "SELECT key, date, text, kind FROM facts WHERE date < ? ORDER BY date, rowid", (date,)
             ).fetchall()
         return [BriefedFact(*row) for row in rows]
 
@@ -206,8 +209,10 @@ class History:
                 [(h, record.date, label, title) for h, label, title in record.articles],
             )
             conn.executemany(
-                "INSERT INTO facts(key, date, text) VALUES (?, ?, ?) ON CONFLICT(key, date) DO NOTHING",
-                [(key, record.date, text) for key, text in record.facts],
+                "INSERT INTO facts(key, date, text, kind) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(key, date) DO NOTHING",
+                [(key, record.date, text, "fact") for key, text in record.facts]
+                + [(key, record.date, text, "quote") for key, text in record.quotes],
             )
             conn.execute(
                 "INSERT OR REPLACE INTO briefings(date, digest, path, articles, stories, facts) "

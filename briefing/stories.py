@@ -1,11 +1,18 @@
 """Stories: group a day's articles into the events they report.
 
-Articles are TF-IDF vectors (words and word pairs, sublinear counts); two groups of articles are
-one story when their average cosine similarity reaches a threshold (average-linkage
-agglomerative clustering). Average linkage never chains two stories through one odd article,
-and a merge at average similarity `t` needs at least one pair at `t` or more, so clustering
-each connected component of the graph "similarity >= t" on its own gives exactly the global
-result while keeping the quadratic work inside components.
+Articles are TF-IDF vectors (words and word pairs, sublinear counts, names weighted up), and
+grouping takes two average-linkage passes:
+
+1. cores: each article's nearest neighbours (cosine >= `FLOOR`, at most `NEIGHBOURS`) are its
+   company; two articles that keep the same company (Jaccard overlap of their neighbourhoods)
+   report the same event. This is robust to how wordy a story's coverage is: a tight wire story
+   and a loose set of features both form cores, and a single report stays alone.
+2. stories: cores are merged while the average cosine similarity between all their articles
+   reaches the threshold, which joins the pieces of a large story that no neighbourhood spans.
+
+Average linkage never chains two stories through one odd article. A merge at average weight
+`t` needs some pair at `t` or more, so each pass runs on the connected components of the graph
+"weight >= t" alone: the result is exact and the quadratic work stays inside components.
 """
 
 from __future__ import annotations
@@ -15,18 +22,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, diags
 from scipy.sparse.csgraph import connected_components
-from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from briefing.models import Article
 
-DEFAULT_THRESHOLD = 0.1  # minimum average cosine similarity for two groups to be one story
+DEFAULT_THRESHOLD = 0.15  # average cosine similarity at which two cores are one story
+NEIGHBOURS = 7  # neighbourhood size of the core pass
+FLOOR = 0.05  # articles less alike than this are never neighbours
+CORE = 0.2  # average neighbourhood overlap (Jaccard) within a core
+NAME_BOOST = 1.5  # weight of a term the article writes as a name (capitalised mid-sentence)
 SMALL = 20  # fewer articles than this: a small collection (see `vectorise`)
 _WORD = r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b"
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'-]{1,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-|_)\s+")
+_NAME = re.compile(r"(?<=[a-z,;:]\s)([A-Z][a-z][\w'-]*)")  # capitalised after a lower-case word
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +52,35 @@ def story_text(article: Article) -> str:
     return f"{article.title}\n{_DATELINE.sub('', article.text, count=1)}"
 
 
+def _name_weights(X: csr_matrix, texts: Sequence[str], terms: np.ndarray) -> csr_matrix:
+    """Multiply the weight of terms each article writes as names (every word of the term)."""
+    words: dict[str, int] = {}
+    first = np.empty(len(terms), dtype=np.int64)
+    second = np.full(len(terms), -1, dtype=np.int64)
+    for f, term in enumerate(terms):
+        a, _, b = term.partition(" ")
+        first[f] = words.setdefault(a, len(words))
+        if b:
+            second[f] = words.setdefault(b, len(words))
+    width = len(words) + 1
+    keys = sorted({i * width + words[w] for i, text in enumerate(texts)
+                   for w in {m.group(1).lower() for m in _NAME.finditer(text)} if w in words})
+    if not keys:
+        return X
+    named = np.asarray(keys, dtype=np.int64)
+    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
+    hit = np.isin(rows * width + first[X.indices], named)
+    two = second[X.indices] >= 0
+    hit[two] &= np.isin(rows[two] * width + second[X.indices][two], named)
+    data = np.where(hit, X.data * NAME_BOOST, X.data)
+    return csr_matrix((data, X.indices, X.indptr), shape=X.shape)
+
+
 def vectorise(articles: Sequence[Article]) -> csr_matrix:
     """Unit-length TF-IDF rows.
 
     In a big collection the vectors keep only terms two or more articles share (a term of one
-    article cannot link it to another, and an article full of rare names would otherwise look
+    article cannot link it to another, and an article full of rare words would otherwise look
     unlike its own story); in a small one that shared vocabulary is too thin to measure on, so
     every term counts."""
     texts = [story_text(a) for a in articles]
@@ -60,42 +95,105 @@ def vectorise(articles: Sequence[Article]) -> csr_matrix:
         dtype=np.float64,
     )
     try:
-        X = vec.fit_transform(texts)
-    except ValueError:  # no term shared by two articles
+        X = vec.fit_transform(texts).tocsr()
+    except ValueError:  # no usable term at all
         return csr_matrix((len(texts), 1))
-    return normalize(X).tocsr()
+    X.sort_indices()
+    return normalize(_name_weights(X, texts, vec.get_feature_names_out())).tocsr()
+
+
+def _upgma(W: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:
+    """Average linkage from an initial partition: merge the two groups with the highest mean
+    pairwise weight while it reaches `threshold`. Returns a group number per row."""
+    ids, start = np.unique(groups, return_inverse=True)
+    m = len(ids)
+    P = csr_matrix((np.ones(len(start)), (start, np.arange(len(start)))), shape=(m, len(start)))
+    total = np.asarray(P @ W @ P.T)
+    size = np.asarray(P.sum(axis=1)).ravel()
+    owner = np.arange(m)
+    alive = np.ones(m, dtype=bool)
+    while alive.sum() > 1:
+        mean = total / np.outer(size, size)
+        np.fill_diagonal(mean, -np.inf)
+        mean[~alive, :] = -np.inf
+        mean[:, ~alive] = -np.inf
+        i, j = np.unravel_index(np.argmax(mean), mean.shape)
+        if mean[i, j] < threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        total[i, :] += total[j, :]
+        total[:, i] += total[:, j]
+        size[i] += size[j]
+        alive[j] = False
+        owner[owner == j] = i
+    return owner[start]
+
+
+def _linkage_in_components(W: csr_matrix, groups: np.ndarray, threshold: float) -> np.ndarray:
+    """`_upgma` over the whole collection, run component by component of "W >= threshold"."""
+    n = W.shape[0]
+    strong = W.copy()
+    strong.data[strong.data < threshold] = 0
+    strong.eliminate_zeros()
+    # rows of one initial group are always connected
+    link = csr_matrix((np.ones(n), (np.arange(n), groups)), shape=(n, n))
+    _, comp = connected_components(strong + link @ link.T, directed=False)
+    labels = groups.astype(np.int64)
+    order = np.argsort(comp, kind="stable")
+    bounds = np.flatnonzero(np.diff(comp[order])) + 1
+    for c, rows in enumerate(np.split(order, bounds)):
+        if len(np.unique(groups[rows])) < 2:
+            continue
+        merged = _upgma(W[rows][:, rows].toarray(), groups[rows], threshold)
+        labels[rows] = merged + n * (c + 1)  # numbers no other component uses
+    _, labels = np.unique(labels, return_inverse=True)
+    return labels
 
 
 def cluster_labels(X: csr_matrix, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
-    """One label per row; rows are in one cluster when their groups' mean similarity >= threshold."""
+    """One story number per row of X (unit-length vectors); see the module notes."""
     n = X.shape[0]
-    labels = np.full(n, -1, dtype=int)
     if n == 0:
-        return labels
-    sim = (X @ X.T).tocsr()
-    sim.data[sim.data < threshold] = 0
-    sim.eliminate_zeros()
-    n_comp, comp = connected_components(sim, directed=False)
-    next_label = 0
-    for c in range(n_comp):
-        rows = np.flatnonzero(comp == c)
-        if len(rows) == 1:
-            labels[rows[0]] = next_label
-            next_label += 1
-            continue
-        dense = (X[rows] @ X[rows].T).toarray()
-        dist = np.clip(1.0 - dense, 0.0, None)
-        np.fill_diagonal(dist, 0.0)
-        model = AgglomerativeClustering(
-            n_clusters=None,
-            metric="precomputed",
-            linkage="average",
-            distance_threshold=1.0 - threshold + 1e-9,
-        )
-        sub = model.fit(dist).labels_
-        labels[rows] = sub + next_label
-        next_label += int(sub.max()) + 1
-    return labels
+        return np.zeros(0, dtype=int)
+    S = (X @ X.T).tocsr()
+    S.data[S.data < FLOOR] = 0
+    S.setdiag(0)
+    S.eliminate_zeros()
+    S.sort_indices()
+    # each row's NEIGHBOURS most similar articles (ties: the earlier article), and itself
+    rows, cols = [], []
+    for i in range(n):
+        lo, hi = S.indptr[i], S.indptr[i + 1]
+        idx, val = S.indices[lo:hi], S.data[lo:hi]
+        top = idx[np.lexsort((idx, -val))[:NEIGHBOURS]]
+        rows += [i] * (len(top) + 1)
+        cols += [i, *top.tolist()]
+    A = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    inter = (A @ A.T).tocsr()
+    size = np.asarray(A.sum(axis=1)).ravel()
+    linked = (S + diags(np.ones(n))).tocsr()  # only alike pairs may share a core
+    J = inter.multiply(linked > 0).tocoo()
+    J = csr_matrix((J.data / (size[J.row] + size[J.col] - J.data), (J.row, J.col)), shape=(n, n))
+    cores = _linkage_in_components(J, np.arange(n), CORE)
+    full = (X @ X.T).tocsr()
+    return _linkage_in_components(full, cores, threshold)
+
+
+def article_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """article id -> what to call it: its URL, else its file name (with the `#record` part of
+    a JSON record), else its full source when two would read the same."""
+    def short(a: Article) -> str:
+        if a.url:
+            return a.url
+        path, mark, record = a.source.partition("#")
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}#{record}" if mark else name
+
+    names = {a.id: short(a) for a in articles}
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return {a.id: names[a.id] if count[names[a.id]] == 1 else (a.url or a.source) for a in articles}
 
 
 def _title(members: Sequence[Article], X: csr_matrix) -> str:

@@ -526,3 +526,18 @@ def test_reuters_style_credit_and_guardian_style_dates() -> None:
     )
     assert art.text == "Ferry services to Marrow Island resumed on Thursday after crews accepted a pay offer."
     assert (art.title, art.date, art.byline) == ("Ferry sails again after strike", "2030-03-14", "Jo Lin")
+
+
+def test_html_inside_a_text_record_keeps_its_paragraphs() -> None:
+    art = _clean(
+        "<h1>Ferry sails again</h1><p>Ferry services resumed on Thursday, the operator said.</p>"
+        "<h2>Pay deal</h2><p>Crews accepted a 7 per cent rise.<br>The union called it fair.</p>"
+        "<p>Talks on overtime continue next week, both sides said.</p>"
+    )
+    assert art.title == "Ferry sails again"
+    assert art.subheads == ("Pay deal",)
+    assert art.text == (
+        "Ferry services resumed on Thursday, the operator said.\n\n"
+        "Crews accepted a 7 per cent rise.\nThe union called it fair.\n\n"
+        "Talks on overtime continue next week, both sides said."
+    )

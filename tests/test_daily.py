@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import sqlite3
@@ -52,7 +53,7 @@ def _web_config(tmp_path: Path, server) -> Path:
         'inboxes = ["inbox"]',
         "feeds = [" + ", ".join(f'"{f}"' for f in feeds) + "]",
         f'urls = ["{server.url_for("/news/bridge-traffic.html")}"]',
-        'formats = ["md"]',
+        'formats = ["md", "json", "html"]',
         "[fetch]", "timeout = 0.5", 'cache = "cache"',
     ]
     cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -68,7 +69,9 @@ def test_daily_reads_feeds_and_pages_and_reports_every_failure(tmp_path: Path) -
         first = runner.invoke(app, ["daily", "--config", str(cfg), "--db", str(db)])
         assert first.exit_code == 0, first.output
         out = tmp_path / "output" / f"{today}.md"
-        assert first.stdout.strip() == str(out)
+        assert first.stdout.split() == [str(out.with_suffix(s)) for s in (".md", ".json", ".html")]
+        assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        assert "<html" in out.with_suffix(".html").read_text(encoding="utf-8")
         err = first.stderr
         assert re.search(r"skipped \S+/feeds/slow.rss: feed: timed out after 0.5 s", err)
         assert re.search(r"skipped \S+/feeds/error.rss: feed: HTTP 500", err)
@@ -161,10 +164,16 @@ def test_two_days_brief_only_what_is_new_and_rerun_changes_nothing(
         assert len(facts1) >= day1.facts_new
 
         # day 2: two follow-ups, and two of yesterday's articles again
-        repeat, updated = facts1[0], facts1[1]
+        story1 = md1.split("\n## ")[1]
+        points = [t for t in facts1 if f"- {escape_md(t)} " in story1]
+        quotes = [t for t in facts1 if t not in points and escape_md(t) in md1]
+        repeat, updated = points[0], points[1]
         update = _changed(updated)
         for name, text in FOLLOW_UPS.items():
-            (inbox / name).write_text(text.format(repeat=repeat, update=update), encoding="utf-8")
+            body = text.format(repeat=repeat, update=update)
+            if quotes and name == "eastern-wire.txt":  # yesterday's quotation, quoted again
+                body += f"\n“{quotes[0]}” an official said again on Friday.\n"
+            (inbox / name).write_text(body, encoding="utf-8")
         for f in seeds[:2]:
             shutil.copy(f, inbox / f.name)
         day2 = run_daily(config, DAY2, email=True, mail_settings=mail, sleep=lambda s: None)
@@ -177,6 +186,8 @@ def test_two_days_brief_only_what_is_new_and_rerun_changes_nothing(
         assert not any(f.name in sources for f in seeds)
         # nothing briefed on day 1 comes back; the changed figure is a one-line update
         assert escape_md(repeat) not in md2
+        if quotes:
+            assert escape_md(quotes[0]) not in md2
         for fact in facts1:
             assert escape_md(fact) not in md2
         assert not set(_briefed(config.db, DAY2)) & set(facts1)
@@ -268,3 +279,25 @@ def test_bad_date_is_rejected(tmp_path: Path) -> None:
     cfg.write_text("", encoding="utf-8")
     result = runner.invoke(app, ["daily", "--config", str(cfg), "--date", "2025-13-40"])
     assert result.exit_code == 4 and "not a date" in result.stderr
+
+
+def test_daily_email_from_the_config_is_sent_once(seeds_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(seeds_dir, tmp_path / "inbox")
+    rec = Recorder()
+    with smtp_server(rec) as port:
+        cfg = tmp_path / "briefing.toml"
+        cfg.write_text(
+            'inboxes = ["inbox"]\n[mail]\nhost = "127.0.0.1"\n'
+            f'port = {port}\nsecurity = "none"\nfrom = "Bot <bot@example.org>"\n'
+            'to = ["reader@example.org"]\noutbox = "outbox"\n', encoding="utf-8")
+        args = ["daily", "--config", str(cfg), "--db", str(tmp_path / "h.db"), "--email"]
+        first = runner.invoke(app, args, env={"BRIEFING_SMTP_HOST": ""})
+        second = runner.invoke(app, args, env={"BRIEFING_SMTP_HOST": ""})
+    assert first.exit_code == 0, first.output
+    assert "mail: sent" in first.stderr
+    assert second.exit_code == 0 and "mail: already sent" in second.stderr
+    assert len(rec.received) == 1 and rec.received[0].recipients == ["reader@example.org"]
+    body = rec.received[0].message.get_body(("plain",)).get_content()
+    out = Path(first.stdout.split()[0]).read_text(encoding="utf-8")
+    assert body.replace("\r\n", "\n").strip() == out.strip()
+    assert len(list((tmp_path / "outbox" / "sent").glob("*.eml"))) == 1  # next to the config

@@ -427,3 +427,20 @@ def test_cli_build_from_urls(httpserver: HTTPServer, examples_dir: Path, tmp_pat
     assert f"skipped {bad}: could not fetch: HTTP 404 NOT FOUND" in result.stderr
     briefing = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
     assert good in briefing and "Riverside Radio" in briefing
+
+
+def test_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "good.txt").write_text(BODY)
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text(BODY)
+    real_scandir = os.scandir
+
+    def scandir(path: object = "."):  # root lists any folder; make this one fail for real
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = ingest([tmp_path])
+    assert [Path(a.source).name for a in result.articles] == ["good.txt"]
+    assert result.skipped == (Skip(str(tmp_path / "locked"), "cannot read folder: permission denied"),)

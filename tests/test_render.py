@@ -165,11 +165,13 @@ def test_hostile_articles_inject_nothing_in_html(tmp_path: Path) -> None:
     page = _parse(page_html)
     assert not page.errors and not page.stack
     tags = {t for t, _ in page.tags}
-    assert not tags & {"a", "img", "script", "iframe", "link", "object", "embed", "pre"}
+    assert not tags & {"img", "script", "iframe", "link", "object", "embed", "pre"}
     for tag, attrs in page.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             assert "javascript" not in (value or ""), (tag, name, value)
+            if tag == "a":  # the only links: citations to the page's own source list
+                assert name == "href" and re.fullmatch(r"#source-\d+", value or ""), value
     assert "onerror=alert(1)" in "".join(page.text)  # visible as text
 
 
@@ -223,13 +225,17 @@ def test_html_is_a_standalone_phone_page() -> None:
     assert not tags & {"script", "link", "img", "iframe"}
     assert not re.search(r"https?://|@import|url\(", page_html.split("</style>")[0])
     assert "Where sources disagree" in page_html
+    ids = [a["id"] for t, a in page.tags if t == "li" and "id" in a]
+    assert ids == [f"source-{n}" for n in range(1, 5)]
+    hrefs = {a["href"] for t, a in page.tags if t == "a"}
+    assert hrefs and hrefs <= {f"#source-{n}" for n in range(1, 5)}
 
 
 def test_markers_count_independent_origins() -> None:
-    assert marker(1, 1) == "*(1 outlet only)*"
-    assert marker(1, 3) == "*(1 outlet only + 2 reprints)*"
-    assert marker(3, 3) == "*(3 outlets)*"
-    assert marker(2, 3, disputed=True) == "*(2 outlets + 1 reprint; disputed, see below)*"
+    assert marker(1) == "*(1 outlet only)*"
+    assert marker(1, 2) == "*(1 outlet only + 2 reprints)*"
+    assert marker(3) == "*(3 outlets)*"
+    assert marker(2, 1, disputed=True) == "*(2 outlets + 1 reprint; disputed, see below)*"
 
 
 def test_markdown_shape() -> None:
@@ -238,7 +244,7 @@ def test_markdown_shape() -> None:
         date="2031-10-06",
         headline="Bridge reopens",
         sections=(
-            Section("Key points", (Item("f1", "The bridge reopened.", (1, 2), 1, 1.0, 2),)),
+            Section("Key points", (Item("f1", "The bridge reopened.", (1, 2), 1, 1.0, 2, copies=1),)),
             Section("Empty", ()),
         ),
         sources=(
@@ -304,3 +310,13 @@ def test_file_name_is_not_an_outlet(tmp_path: Path) -> None:
     assert b.sources[0].outlet == "" and b.outlets == ()
     md = render_markdown(b)
     assert "1 unnamed outlet" in md and "1. unknown outlet" in md
+
+
+def test_article_text_cannot_fake_a_citation_link(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "The harbour bridge reopened on Monday [3] after repairs, \x011\x01 officials said.\n",
+        encoding="utf-8",
+    )
+    page = _parse(render_html(build_briefing([tmp_path], Settings(date="2031-01-02"))))
+    links = [a["href"] for t, a in page.tags if t == "a"]
+    assert links == ["#source-1"]  # the real citation only; "[3]" in the text stays text

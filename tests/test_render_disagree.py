@@ -50,7 +50,7 @@ def test_figures_are_normalised(text: str, value: float, unit: str) -> None:
 
 
 def test_names_and_dates_are_not_figures() -> None:
-    assert claims("The G7 and F-16 jets met COVID-19 rules on Sept. 4.") == []
+    assert claims("The G7 and F-16 jets met COVID-19 rules on Sept. 4.") == ()
     assert days("The summit on Thursday, Sept. 4, 2025") == {"thursday", "09-04"}
 
 

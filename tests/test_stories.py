@@ -111,3 +111,14 @@ def test_stories_command_without_articles_fails_cleanly(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stories", str(tmp_path / "missing")])
     assert result.exit_code == 3
     assert "Traceback" not in result.output
+
+
+def test_stories_command_names_json_records_uniquely(tmp_path: Path) -> None:
+    rows = [{"documents": [{"text": t} for t in QUAKE]}, {"documents": [{"text": t} for t in BUDGET]}]
+    path = tmp_path / "day.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["stories", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    groups = sorted(sorted(s["articles"]) for s in json.loads(result.stdout)["stories"])
+    assert groups == [["day.jsonl#1/1", "day.jsonl#1/2", "day.jsonl#1/3"],
+                      ["day.jsonl#2/1", "day.jsonl#2/2"]]
