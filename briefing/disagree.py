@@ -431,8 +431,6 @@ def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Co
         return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
 
     alike = s >= floor
-    if not alike and s >= SIMILAR_FLOOR:
-        like.prime([_window(f.text, a) for a in cf] + [_window(g.text, b) for b in cg])
     if not alike and (
         s < SIMILAR_FLOOR or not any(_compatible(a.unit, b.unit) and close(a, b) for a in cf for b in cg)
     ):
@@ -504,6 +502,7 @@ def find_disagreements(
     fams = [{families.get(a, a) for a in f.articles} for f in cands]
     found = _Collector()
     dated = [_dates(pool, f) for f in cands]
+    todo: list[tuple[Fact, Fact, float, float]] = []
     for (i, j), sim in sorted(like.pairs(min(SIMILAR_FLOOR, SIMILAR_RELATED)).items()):
         if fams[i] & fams[j]:
             continue  # an origin giving both values is telling of two things, not a dispute
@@ -511,6 +510,18 @@ def find_disagreements(
             continue  # a figure that changed between days is news, not a dispute
         f, g = cands[i], cands[j]
         floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+        todo.append((f, g, sim, floor))
+    # the windows around comparable figures, vectorised in one call (a call costs far more than a row)
+    windows: list[str] = []
+    for f, g, sim, floor in todo:
+        if sim < floor and sim >= SIMILAR_FLOOR:
+            cf, cg = _parsed(f.text)[0], _parsed(g.text)[0]
+            for a in cf:
+                for b in cg:
+                    if _compatible(a.unit, b.unit):
+                        windows += [_window(f.text, a), _window(g.text, b)]
+    like.prime(windows)
+    for f, g, sim, floor in todo:
         _compare(f, g, like, sim, floor, found)
     out = found.disputes(cite)
     if quote_cite is not None:
