@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -329,12 +329,18 @@ class _Likeness:
     def of(self, a: str, b: str) -> float:
         if self.vec is None:
             return 0.0
-        return float((self._vector(a) @ self._vector(b).T).toarray()[0, 0])
+        self.prime((a, b))
+        return float((self._cache[a] @ self._cache[b].T).toarray()[0, 0])
 
-    def _vector(self, text: str):
-        if text not in self._cache:
-            self._cache[text] = normalize(self.vec.transform([_without_figures(text)]))
-        return self._cache[text]
+    def prime(self, texts: Iterable[str]) -> None:
+        """Vectorise the texts not seen yet in one call (a call costs far more than a row)."""
+        if self.vec is None:
+            return
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            X = normalize(self.vec.transform([_without_figures(t) for t in todo])).tocsr()
+            for k, t in enumerate(todo):
+                self._cache[t] = X[k]
 
 
 def _window(text: str, claim: Claim, words: int = WINDOW) -> str:
@@ -496,6 +502,7 @@ def find_disagreements(
     fams = [{families.get(a, a) for a in f.articles} for f in cands]
     found = _Collector()
     dated = [_dates(pool, f) for f in cands]
+    todo: list[tuple[Fact, Fact, float, float]] = []
     for (i, j), sim in sorted(like.pairs(min(SIMILAR_FLOOR, SIMILAR_RELATED)).items()):
         if fams[i] & fams[j]:
             continue  # an origin giving both values is telling of two things, not a dispute
@@ -503,6 +510,18 @@ def find_disagreements(
             continue  # a figure that changed between days is news, not a dispute
         f, g = cands[i], cands[j]
         floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+        todo.append((f, g, sim, floor))
+    # the windows around comparable figures, vectorised in one call (a call costs far more than a row)
+    windows: list[str] = []
+    for f, g, sim, floor in todo:
+        if sim < floor and sim >= SIMILAR_FLOOR:
+            cf, cg = _parsed(f.text)[0], _parsed(g.text)[0]
+            for a in cf:
+                for b in cg:
+                    if _compatible(a.unit, b.unit):
+                        windows += [_window(f.text, a), _window(g.text, b)]
+    like.prime(windows)
+    for f, g, sim, floor in todo:
         _compare(f, g, like, sim, floor, found)
     out = found.disputes(cite)
     if quote_cite is not None:

@@ -78,7 +78,8 @@ def test_killed_build_leaves_only_complete_briefings(tmp_path: Path) -> None:
     assert code == 0
     finished = _visible(out)
     assert finished and all(p.read_bytes() == expected for p in finished)
-    assert len(finished) == outcomes.count(0) + 1
+    # each finished run wrote one (a run killed after its rename, before exiting, did too)
+    assert outcomes.count(0) + 1 <= len(finished) <= len(outcomes) + 1
 
 
 def _hashes(*folders: Path) -> list[str]:
