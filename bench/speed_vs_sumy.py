@@ -4,7 +4,10 @@ Writes 4 clusters of dev/duc2003_task2.jsonl (about 1,000 sentences) as text fil
 temporary folder, then times `python -m briefing build DIR --method default` and
 `--method lex-rank` as separate processes, A/B interleaved, and prints the medians and ratio.
 
-    python bench/speed_vs_sumy.py [--clusters 4] [--runs 5] [--other lex-rank]
+    python bench/speed_vs_sumy.py [--clusters 4] [--runs 5] [--other lex-rank] [--ranking-only]
+
+`--ranking-only` builds with a copy of the default prompt whose quotes and disagreements are
+turned off, so the two builds differ only in ranking and selection.
 """
 
 from __future__ import annotations
@@ -39,11 +42,27 @@ def write_inputs(folder: Path, clusters: int) -> int:
     return n
 
 
-def build_once(folder: Path, method: str, out: Path) -> tuple[float, str]:
+def ranking_only_prompt(folder: Path) -> Path:
+    """The default prompt without the quotes and disagreements extras."""
+    text = (ROOT / "prompts" / "default.toml").read_text(encoding="utf-8")
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("quotes ="):
+            line = "quotes = 0"
+        elif line.startswith("disagreements ="):
+            line = "disagreements = false"
+        lines.append(line)
+    path = folder / "ranking-only.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def build_once(folder: Path, method: str, out: Path, prompt: str) -> tuple[float, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "briefing", "build", str(folder), "--method", method, "--out", str(out)],
+        [sys.executable, "-m", "briefing", "build", str(folder), "--method", method, "--out", str(out),
+         "--prompt", prompt],
         capture_output=True,
         text=True,
         env=env,
@@ -70,6 +89,7 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=4)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--other", default="lex-rank", help="the sumy method to compare with")
+    parser.add_argument("--ranking-only", action="store_true", help="no quotes or disagreements")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
@@ -77,11 +97,13 @@ def main() -> None:
         out = Path(tmp) / "out"
         articles = write_inputs(folder, args.clusters)
         sentences, facts = count_facts(folder)
+        prompt = str(ranking_only_prompt(Path(tmp))) if args.ranking_only else "default"
         print(f"input: {articles} articles, {sentences} sentences, {facts} facts after pooling")
+        print(f"prompt: {'default without quotes/disagreements' if args.ranking_only else 'default'}")
         times: dict[str, list[float]] = {"default": [], args.other: []}
         for run in range(args.runs):
             for method in ("default", args.other) if run % 2 == 0 else (args.other, "default"):
-                took, _ = build_once(folder, method, out)
+                took, _ = build_once(folder, method, out, prompt)
                 times[method].append(took)
                 print(f"  run {run + 1} {method:>10}: {took:7.2f} s", flush=True)
         med = {m: statistics.median(t) for m, t in times.items()}

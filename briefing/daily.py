@@ -14,6 +14,7 @@ day gives the same bytes:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -39,6 +40,11 @@ from briefing.prompts import Prompt, SectionSpec, load_prompt
 from briefing.render import render_markdown
 from briefing.store import BriefedFact, DayRecord, History, content_hash, default_db_path, fact_key
 from briefing.stories import Story, cluster_articles
+
+try:  # POSIX: one run per archive at a time
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +133,7 @@ def archive_web(articles: Sequence[Article], day_dir: Path) -> list[Path]:
     for art in articles:
         name = hashlib.sha256((art.url or art.source).encode()).hexdigest()[:16]
         path = day_dir / WEB_FOLDER / f"{name}.json"
+        _clear_stale(path)
         text = json.dumps(_record_of(art), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomic(path, text, overwrite=True)
@@ -336,7 +343,31 @@ def _render(briefing: Briefing, fmt: str, markdown: str) -> str:
     return renderer(briefing)
 
 
+def _clear_stale(path: Path) -> None:
+    """Remove temp files a killed run left while writing `path` (safe under the run lock)."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+@contextlib.contextmanager
+def run_lock(archive: Path):
+    """Hold archive/.lock: a second run of the same config waits for the first to finish."""
+    try:
+        archive.mkdir(parents=True, exist_ok=True)
+        fh = open(archive / ".lock", "a")  # held for the whole run
+    except OSError as exc:
+        raise OutputError(f"cannot use the archive {archive}: {exc.strerror or exc}") from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fh.close()  # closing releases the lock
+
+
 def _write_if_changed(path: Path, text: str) -> bool:
+    _clear_stale(path)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     write_atomic(path, text, overwrite=True)
@@ -358,6 +389,25 @@ def run_daily(
     """Run one day. `collect=False` rebuilds the day from the archive and history only."""
     date = check_date(date)
     prompt = load_prompt(config.prompt)
+    lock = contextlib.nullcontext() if dry_run else run_lock(config.archive)
+    with lock:
+        return _run(config, date, prompt, collect=collect, dry_run=dry_run, email=email, db=db,
+                    progress=progress, mail_settings=mail_settings, sleep=sleep)
+
+
+def _run(
+    config: DailyConfig,
+    date: str,
+    prompt: Prompt,
+    *,
+    collect: bool,
+    dry_run: bool,
+    email: bool,
+    db: Path | None,
+    progress: Progress | None,
+    mail_settings: object | None,
+    sleep: Callable[[float], None] | None,
+) -> DailyResult:
     day_dir = config.archive / date
     skipped: list[Skip] = []
     extra: list[Article] = []

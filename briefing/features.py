@@ -94,23 +94,25 @@ class Features:
     concept_weight: np.ndarray  # independent origins carrying each concept
     origins: np.ndarray  # independent origins carrying each fact
     lead: np.ndarray  # best position of the fact in any article: 0 = first sentence
-    relative: np.ndarray  # best relative position, 0 = lead, 1 = last
     quality: np.ndarray
+
+
+def _incidence(items: list[list], n: int) -> tuple[sp.csr_matrix, dict]:
+    """Rows x distinct items count matrix, built in bulk (no per-token Python bookkeeping)."""
+    vocab = {t: j for j, t in enumerate(dict.fromkeys(t for row in items for t in row))}
+    cols = np.fromiter((vocab[t] for row in items for t in row), dtype=np.int64)
+    rows = np.repeat(np.arange(n), [len(row) for row in items])
+    m = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, max(1, len(vocab))))
+    m.sum_duplicates()
+    return m, vocab
 
 
 def _build(pool: Pool) -> Features:
     facts = pool.facts
     n = len(facts)
     stems = [content_stems(f.text) for f in facts]
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, toks in enumerate(stems):
-        for t in toks:
-            rows.append(i)
-            cols.append(vocab.setdefault(t, len(vocab)))
-    tf = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(vocab))))
-    tf.sum_duplicates()
-    df = np.asarray((tf > 0).sum(axis=0)).ravel()
+    tf, vocab = _incidence(stems, n)
+    df = np.diff((tf > 0).tocsc().indptr)
     idf = np.log((n + 1) / (df + 1)) + 1.0
     X = tf.copy()
     X.data = 1.0 + np.log(X.data)
@@ -119,20 +121,10 @@ def _build(pool: Pool) -> Features:
     X = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ X
     # Concepts: adjacent content-stem pairs; their weight counts independent origins, so a
     # syndicated copy adds nothing.
-    families = {a: pool.families.get(a, a) for f in facts for a in f.articles}
-    fam_ids: dict[str, int] = {}
-    cvocab: dict[tuple[str, str], int] = {}
-    crow, ccol = [], []
-    frow, fcol = [], []
-    for i, (fact, toks) in enumerate(zip(facts, stems, strict=True)):
-        for pair in set(itertools.pairwise(toks)):
-            crow.append(i)
-            ccol.append(cvocab.setdefault(pair, len(cvocab)))
-        for fam in {families[a] for a in fact.articles} or {fact.id}:
-            frow.append(i)
-            fcol.append(fam_ids.setdefault(fam, len(fam_ids)))
-    C = sp.csr_matrix((np.ones(len(crow)), (crow, ccol)), shape=(n, max(1, len(cvocab))))
-    F = sp.csr_matrix((np.ones(len(frow)), (frow, fcol)), shape=(n, max(1, len(fam_ids))))
+    C, _ = _incidence([[f"{a} {b}" for a, b in itertools.pairwise(toks)] for toks in stems], n)
+    C.data[:] = 1.0
+    families = pool.families
+    F, _ = _incidence([sorted({families.get(a, a) for a in f.articles} or {f.id}) for f in facts], n)
     carried = (C.T @ F).tocsr()
     carried.data[:] = 1.0
     cweight = np.asarray(carried.sum(axis=1)).ravel()
@@ -146,7 +138,6 @@ def _build(pool: Pool) -> Features:
         concept_weight=cweight,
         origins=np.asarray((F > 0).sum(axis=1)).ravel().astype(float),
         lead=lead,
-        relative=np.array([min(1.0, f.position) for f in facts], dtype=float),
         quality=np.array([quality(f.text) for f in facts]),
     )
 

@@ -34,7 +34,7 @@ def select_facts(
     scores: np.ndarray,
     budget: Budget,
     exclude: Collection[str] = (),
-    redundancy: float | None = 0.5,
+    redundancy: float | None = 0.35,
     fill: bool = False,
     coverage: bool = True,
     score_weight: float = 0.3,

@@ -301,3 +301,13 @@ def test_daily_email_from_the_config_is_sent_once(seeds_dir: Path, tmp_path: Pat
     out = Path(first.stdout.split()[0]).read_text(encoding="utf-8")
     assert body.replace("\r\n", "\n").strip() == out.strip()
     assert len(list((tmp_path / "outbox" / "sent").glob("*.eml"))) == 1  # next to the config
+
+
+def test_a_run_clears_what_a_killed_run_left(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    stale = tmp_path / "output" / f".{DAY1}.md.x1y2z3.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("half a briefing", encoding="utf-8")
+    result = run_daily(config, DAY1, collect=False)
+    assert not stale.exists() and result.paths[0].is_file()
+    assert (tmp_path / "archive" / ".lock").exists()  # the run lock, hidden in the archive

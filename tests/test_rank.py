@@ -145,3 +145,27 @@ def test_quality_demotes_fragments_questions_and_dangling_starts() -> None:
 
 def test_empty_pool_scores_nothing() -> None:
     assert score_facts(Pool(articles=(), facts=()), "default").shape == (0,)
+
+
+def test_default_method_never_imports_sumy() -> None:
+    """The default's import path stays light: sumy loads only when a sumy method is asked for."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from briefing.models import Article\n"
+        "from briefing.pipeline import pool_articles, prepare_articles\n"
+        "from briefing.rank import score_facts\n"
+        "from briefing.select import Budget, select_facts\n"
+        f"arts, _ = prepare_articles([Article(id='a', source='a.txt', text={STORY[0]!r})])\n"
+        "pool = pool_articles(arts)\n"
+        "select_facts(pool, score_facts(pool), Budget(sentences=2))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sumy'))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert out.stdout.strip() == "[]"
