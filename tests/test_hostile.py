@@ -485,3 +485,12 @@ def test_feed_entity_bombs_and_external_entities_are_not_expanded() -> None:
            "<link>http://e.example/b</link><description>&x;</description></item></channel></rss>")
     entries, _ = parse_feed(xxe.encode(), "http://feed.example/rss")
     assert "root:" not in repr(entries)
+
+
+@pytest.mark.parametrize("date", ["../../escaped", "2031-13-45", "tomorrow", "2031-02-30"])
+def test_bad_date_is_rejected_before_anything_is_written(tmp_path: Path, date: str) -> None:
+    out = tmp_path / "a" / "b" / "out"
+    result = runner.invoke(app, ["build", str(ROOT / "examples" / "articles"), "--out", str(out),
+                                 "--date", date])
+    assert result.exit_code == 2 and "is not a date (YYYY-MM-DD)" in result.output
+    assert _files(tmp_path) == []
