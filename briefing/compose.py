@@ -8,14 +8,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
-from nltk.stem.snowball import SnowballStemmer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from briefing.clean import fallback_outlet
 from briefing.disagree import claims
 from briefing.ingest import split_record
 from briefing.models import Article, Pool
+from briefing.nltk_parts import SnowballStemmer
+from briefing.textvec import TfidfVectorizer, normalize
 
 
 def independent(pool: Pool, article_ids: Sequence[str]) -> int:
