@@ -13,7 +13,7 @@ from briefing.clean import fallback_outlet
 from briefing.disagree import claims
 from briefing.ingest import split_record
 from briefing.models import Article, Pool
-from briefing.nltk_parts import SnowballStemmer
+from briefing.nltk_parts import snowball_stem
 from briefing.textvec import TfidfVectorizer, normalize
 
 
@@ -53,7 +53,6 @@ def originals_of(pool: Pool) -> dict[str, str]:
     return {a.id: best[pool.families.get(a.id, a.id)].id for a in pool.articles}
 
 
-_STEMMER = SnowballStemmer("english")
 _QUERY_STOP = frozenset(
     "the a an of and or to in on for with by at from is are was were be what who how why".split()
 )
@@ -61,7 +60,7 @@ _QUERY_STOP = frozenset(
 
 @lru_cache(maxsize=131072)
 def _stem(word: str) -> str:
-    return _STEMMER.stem(word)
+    return snowball_stem(word)
 
 
 def stems(text: str) -> set[str]:

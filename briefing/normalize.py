@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.nltk_parts import SnowballStemmer
+from briefing.nltk_parts import snowball_stem
 from briefing.textvec import ENGLISH_STOP_WORDS
 
 _TYPO = str.maketrans(
@@ -105,13 +105,13 @@ _BARE_NOT = re.compile(
     r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ca|wo)nt\b", re.IGNORECASE
 )
 _IRREGULAR = {"won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not"}
-_stemmer = SnowballStemmer("english")
 
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"\W+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Typography folded: Unicode compatibility forms, quotes, dashes, odd spaces."""
     if not text.isascii():
@@ -119,6 +119,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def comparison_key(text: str) -> str:
     """Exact-copy key: folded typography, case and punctuation."""
     return _NON_WORD.sub(" ", fold(text).casefold()).strip()
@@ -145,7 +146,7 @@ def spelling(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stem(spelling(word))
+    return snowball_stem(spelling(word))
 
 
 def _fmt(value: float) -> str:
