@@ -387,6 +387,8 @@ def send(
             raise InputError(f"cannot read {briefing_file}: {getattr(exc, 'strerror', None) or exc}") from None
         if not text.strip():
             raise InputError(f"{briefing_file} is empty; nothing to send")
+        if "\x00" in text:
+            raise InputError(f"{briefing_file} is a binary file, not a briefing; nothing sent")
         mail_briefing(
             text, prompt, dry_run=dry_run, out_dir=out, config=config, password=password,
             outbox_dir=outbox, to=_split(to), cc=_split(cc), bcc=_split(bcc), sender=sender,

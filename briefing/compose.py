@@ -14,6 +14,7 @@ from sklearn.preprocessing import normalize
 
 from briefing.clean import fallback_outlet
 from briefing.disagree import claims
+from briefing.ingest import split_record
 from briefing.models import Article, Pool
 
 
@@ -166,5 +167,5 @@ def source_label(article: Article) -> str:
     in the file for JSON records: "cluster.jsonl#3/2")."""
     if article.url:
         return article.url
-    path, sep, fragment = article.source.replace("\\", "/").partition("#")
-    return path.rsplit("/", 1)[-1] + sep + fragment
+    path, record = split_record(article.source.replace("\\", "/"))
+    return path.rsplit("/", 1)[-1] + record

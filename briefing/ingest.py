@@ -552,6 +552,16 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str | Skip]:
             yield Skip(str(err.filename or path), f"cannot read folder: {_os_reason(err)}")
 
 
+_RECORD = re.compile(r"(.*?)(#\d+(?:/\d+)?)?", re.DOTALL)
+
+
+def split_record(source: str) -> tuple[str, str]:
+    """(file path, `#3/1` record suffix or "") of an article's source. Only a trailing
+    `#<line>[/<document>]` is a record: a `#` in a folder or file name is part of the path."""
+    m = _RECORD.fullmatch(source)
+    return m.group(1), m.group(2) or ""
+
+
 def _placeless(source: str, roots: Sequence[str]) -> str:
     """A source without the location of the input: the path inside a folder given, a file's own
     name, or the URL. Ids made from it keep a briefing's bytes the same wherever the folder lies."""
@@ -560,8 +570,8 @@ def _placeless(source: str, roots: Sequence[str]) -> str:
     for root in roots:
         if source.startswith(root + os.sep):
             return source[len(root) + 1 :]
-    path, sep, record = source.partition("#")  # `feed.jsonl#3/1`: a record inside a file
-    return os.path.basename(path) + sep + record
+    path, record = split_record(source)
+    return os.path.basename(path) + record
 
 
 def _location_free_ids(articles: Sequence[Article], roots: Sequence[str]) -> list[Article]:

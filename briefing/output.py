@@ -37,6 +37,12 @@ def write_atomic(path: Path, text: str, overwrite: bool = False) -> Path:
     """Write via a temp file in the same folder and a rename; never a half-written file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file (or /dev/full) where a folder should be
+        blocker = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+        raise OutputError(f"cannot write {path}: {blocker} is not a folder") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide briefings from readers

@@ -27,6 +27,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from briefing.ingest import split_record
 from briefing.models import Article
 
 DEFAULT_THRESHOLD = 0.15  # average cosine similarity at which two cores are one story
@@ -185,9 +186,8 @@ def article_labels(articles: Sequence[Article]) -> dict[str, str]:
     def short(a: Article) -> str:
         if a.url:
             return a.url
-        path, mark, record = a.source.partition("#")
-        name = path.replace("\\", "/").rsplit("/", 1)[-1]
-        return f"{name}#{record}" if mark else name
+        path, record = split_record(a.source)
+        return path.replace("\\", "/").rsplit("/", 1)[-1] + record
 
     names = {a.id: short(a) for a in articles}
     count: dict[str, int] = {}

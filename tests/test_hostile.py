@@ -15,11 +15,11 @@ import re
 import subprocess
 import sys
 from email import policy
-from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
+from robustsupport import assert_inert
 from typer.testing import CliRunner
 
 from briefing.cli import app
@@ -60,55 +60,6 @@ def _files(folder: Path) -> list[Path]:
 
 
 # ------------------------------------------------------------------ parsing rendered output
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.headings: list[tuple[str, str]] = []
-        self.comments: list[str] = []
-        self._heading: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading, self._text = tag, []
-
-    def handle_endtag(self, tag):
-        if tag == self._heading:
-            self.headings.append((tag, "".join(self._text).strip()))
-            self._heading = None
-
-    def handle_data(self, data):
-        if self._heading:
-            self._text.append(data)
-
-    def handle_comment(self, data):
-        self.comments.append(data)
-
-
-def assert_inert(html_text: str, allowed_headings: set[str]) -> _Tags:
-    """No script, image, frame, form or event handler; links only to http(s); headings only the
-    briefing's own."""
-    page = _Tags()
-    page.feed(html_text)
-    page.close()
-    names = {t for t, _ in page.tags}
-    for bad in ("script", "img", "iframe", "object", "embed", "form", "input", "svg", "base"):
-        assert bad not in names, (bad, html_text[:2000])
-    for tag, attrs in page.tags:
-        for name, value in attrs.items():
-            assert not name.lower().startswith("on"), (tag, name, value)
-            if name in ("href", "src", "action", "formaction", "background", "poster"):
-                assert tag == "a" and name == "href", (tag, name, value)
-                # http(s), or the page's own link from a citation to its source ("#source-3")
-                assert re.match(r"https?://|#source-\d+$", value or "", re.I), (tag, name, value)
-    assert not page.comments
-    for tag, text in page.headings:
-        assert tag in ("h1", "h2") and (tag == "h1" or text in allowed_headings), (tag, text)
-    return page
 
 
 SECTION_HEADINGS = {s.title for s in load_prompt("default").sections} | {
@@ -474,3 +425,27 @@ def test_same_files_anywhere_give_the_same_bytes(tmp_path: Path, monkeypatch: py
         assert result.exit_code == 0, result.output
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("target", ["blocker", "blocker/deeper/briefing.md", "/dev/full"])
+def test_output_where_a_file_blocks_the_folder_is_one_line_exit_5(tmp_path: Path, target: str) -> None:
+    if target == "/dev/full" and not Path(target).exists():
+        pytest.skip("no /dev/full here")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    out = target if target.startswith("/") else str(tmp_path / target)
+    result = _build(str(ROOT / "examples" / "articles"), "--out", out)
+    assert result.exit_code == 5
+    [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert line.startswith(f"error: cannot write {out}") and line.endswith("is not a folder"), line
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_sending_a_binary_file_sends_nothing(tmp_path: Path, mail_env) -> None:
+    junk = tmp_path / "briefing.md"
+    junk.write_bytes(b"# Title\n\x00\x01\x02 binary")
+    result = runner.invoke(app, ["send", str(junk), "--dry-run", "--out", str(tmp_path / "eml")],
+                           env=mail_env)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip() == f"error: {junk} is a binary file, not a briefing; nothing sent"
+    assert _files(tmp_path / "eml") == [] and _files(tmp_path / "outbox") == []

@@ -1,0 +1,148 @@
+"""Arbitrary article sets for the whole text-to-briefing path, and the invariants every run must
+keep. Used by tests/test_robust_properties.py (a few dozen examples in the suite) and by
+bench/fuzz_pipeline.py (thousands, by hand).
+
+An input set is 1-4 files of any supported kind (.txt, .md with front matter, .html, .json,
+.jsonl, or raw bytes under any of those names) whose text mixes plain English reporting,
+markdown and HTML injection, and arbitrary Unicode. For every set:
+
+- the pipeline never raises anything but a `BriefingError` (with a one-line message), and a
+  briefing needs at least one readable article;
+- every input file is accounted for: it gave articles or a skip naming it;
+- every bullet, quotation and headline is traceable to the cleaned text of an input article
+  (its letters and digits, in order, are a stretch of that article's letters and digits);
+- the markdown, the `--format html` page and the email HTML are inert (no script, image,
+  frame, form, event handler, foreign link or heading from an article), and the markdown
+  renders back to what it says.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from robustsupport import assert_inert
+
+from briefing.errors import BriefingError
+from briefing.ingest import ingest, split_record
+from briefing.mailhtml import briefing_html
+from briefing.pipeline import Settings, make_briefing, pool_articles, prepare_articles
+from briefing.prompts import load_prompt
+from briefing.render import render_html, render_markdown
+
+WORDS = (
+    "the council said ferry crossings to the island were cancelled on Tuesday after crews walked "
+    "out over pay and the union wanted a rise of 9 per cent while talks would resume on Thursday "
+    "minister operator harbour bridge police residents engineers storm repairs 1,200 passengers "
+    "Mr. Smith U.S. officials announced a relief boat"
+).split()
+HOSTILE = [
+    "[x](javascript:alert(1))", "![](http://tracker.example/p.gif)", "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>", "<iframe src=http://e.example>", "# Heading", "## Sub", "```",
+    "~~~", "<!-- c -->", "<http://evil.example>", "[r]: http://evil.example", "[a][r]", "*", "_",
+    "`", "> ", "1. ", "- ", "+ ", "|", "&amp;", "&#106;avascript:", "\\", "<svg onload=x>",
+    "<a href=javascript:x>y</a>", "<style>p{}</style>", "<form action=http://e.example>",
+    "“", "”", "\"", "'", "—", "\u202e", "\u200b", "\x00", "\r", "\u2028", "\ufeff",
+]
+_WORD = st.sampled_from(WORDS)
+_PIECE = _WORD | st.sampled_from(HOSTILE) | st.text(max_size=8)
+SENTENCE = st.lists(_WORD, min_size=4, max_size=18).map(lambda ws: " ".join(ws) + ".") | st.lists(
+    _PIECE, max_size=14
+).map(" ".join)
+BODY = st.lists(st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=5).map(
+    "\n\n".join
+)
+FIELD = st.lists(_PIECE, max_size=6).map(" ".join)
+def make_file(n: int, kind: str, name: str, body: str, title: str, outlet: str, url: str,
+              raw: bytes = b"") -> tuple[str, bytes]:
+    """One input file of a kind; `bytes:<kind>` writes `raw` under that suffix."""
+    name = f"{n}-{name[:30]}".replace("/", "_").replace("\0", "")
+    enc = "surrogatepass"
+    if kind.startswith("bytes:"):
+        return f"{name}.{kind[6:]}", raw
+    if kind == "md":
+        front = f"---\ntitle: {title}\noutlet: {outlet}\nurl: {url}\ndate: 2031-01-02\n---\n"
+        return f"{name}.md", (front + body).encode("utf-8", enc)
+    if kind == "html":
+        paras = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+        page = (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><article>"
+                f"<h1>{title}</h1>{paras}</article></body></html>")
+        return f"{name}.html", page.encode("utf-8", enc)
+    if kind in ("json", "jsonl"):
+        record = {"text": body, "title": title, "outlet": outlet, "url": url, "date": "2031-01-02"}
+        lines = [json.dumps(record)] + ([title] if kind == "jsonl" else [])
+        return f"{name}.{kind}", "\n".join(lines).encode("utf-8", enc)
+    return f"{name}.txt", body.encode("utf-8", enc)
+
+
+KINDS = ["txt", "md", "html", "json", "jsonl", "bytes:txt", "bytes:md", "bytes:html", "bytes:json"]
+
+
+@st.composite
+def inputs(draw) -> list[tuple[str, bytes]]:
+    """(file name, content) pairs: 1-4 files."""
+    return [
+        make_file(n, draw(st.sampled_from(KINDS)), draw(FIELD), draw(BODY), draw(FIELD), draw(FIELD),
+                  draw(FIELD), draw(st.binary(max_size=300)))
+        for n in range(draw(st.integers(1, 4)))
+    ]
+
+
+def _core(text: str) -> str:
+    """Letters and digits only, compared in NFKC casefold (quotes, spacing, markup ignored)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def _traceable(text: str, sources: list[str]) -> bool:
+    core = _core(text.replace("…", " "))
+    return not core or any(core in s for s in sources)
+
+
+def check(files: list[tuple[str, bytes]]) -> str:
+    """Run one input set through the pipeline and check every invariant; returns the outcome
+    ("briefing" or the error class) for statistics."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for name, data in files:
+            (folder / name).write_bytes(data)
+        result = ingest([folder])
+        named = {Path(split_record(x.source)[0]).name for x in (*result.articles, *result.skipped)}
+        assert named >= {name for name, _ in files}, (named, files)  # nothing dropped silently
+        articles, _ = prepare_articles(result.articles)
+        if not articles:
+            return "no article"
+        pool = pool_articles(articles)
+        try:
+            briefing = make_briefing(pool, load_prompt("default"), Settings(date="2031-01-02"))
+        except BriefingError as exc:
+            assert "\n" not in str(exc)
+            return type(exc).__name__
+        sources = [_core(a.text) for a in articles]
+        titles = [_core(a.title) for a in articles] + sources
+        for section in briefing.sections:
+            for item in section.items:
+                assert _traceable(item.text, sources), (item.text, [a.text for a in articles])
+        for quote in briefing.quotes:
+            assert _traceable(quote.text, sources), quote.text
+        for dispute in briefing.disagreements:
+            for version in dispute.versions:
+                for piece in version.text.split("…"):
+                    assert _traceable(piece, sources), version.text
+        assert _traceable(briefing.headline, titles), briefing.headline
+
+        headings = {s.title for s in load_prompt("default").sections} | {
+            "What they said", "Where sources disagree", "Sources"}
+        md = render_markdown(briefing)
+        import markdown
+
+        assert_inert(markdown.markdown(md), headings)
+        assert_inert(render_html(briefing), headings)
+        assert_inert(briefing_html(md), headings)
+        return "briefing"
