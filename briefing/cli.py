@@ -63,6 +63,18 @@ def main(
     )
 
 
+def _date_ok(value: str | None) -> str | None:
+    """A real calendar day, as YYYY-MM-DD (it becomes part of the output file's name)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _format_ok(value: str | None) -> str | None:
     from briefing.render import FORMATS
 
@@ -127,7 +139,8 @@ def build(
     ] = "default",
     prompt: Annotated[str, typer.Option(help="Prompt name (from prompts/) or path to a TOML file.")] = "default",
     date: Annotated[
-        str | None, typer.Option(help="Pin the briefing date (YYYY-MM-DD); default: newest article date.")
+        str | None,
+        typer.Option(callback=_date_ok, help="Pin the briefing date (YYYY-MM-DD); default: newest article date."),
     ] = None,
     max_bytes: Annotated[
         int, typer.Option(min=1, help="Skip any input file or page larger than this many bytes.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -102,6 +103,25 @@ def _inbox_files(inbox: Path) -> list[Path]:
     return found
 
 
+def _move(file: Path, target: Path) -> None:
+    """Rename, or across file systems copy to a hidden temp name, rename into place, then delete
+    the original: the archive never holds half a file, whatever stops the copy."""
+    try:
+        os.rename(file, target)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        shutil.copy2(file, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    file.unlink()
+
+
 def archive_inboxes(inboxes: Sequence[Path], day_dir: Path, progress: Progress | None = None) -> int:
     """Move every inbox file into day_dir/<inbox name>/...; a name already taken gets a suffix."""
     todo = [(inbox, f) for inbox in inboxes for f in _inbox_files(inbox)]
@@ -113,7 +133,7 @@ def archive_inboxes(inboxes: Sequence[Path], day_dir: Path, progress: Progress |
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 target = unique_path(target.parent, target.stem, target.suffix.lstrip(".") or "txt")
-            shutil.move(str(file), str(target))
+            _move(file, target)
             moved += 1
         except OSError as exc:
             raise OutputError(f"cannot move {file} into the archive {target}: {exc.strerror or exc}") from None

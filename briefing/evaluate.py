@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.errors import InputError
-from briefing.ingest import records_from_json
+from briefing.ingest import loads_json, records_from_json
 from briefing.models import Article
 from briefing.pipeline import pool_articles, prepare_articles
 from briefing.rank import DEFAULT_WEIGHTS, SUMY_METHODS, RankWeights, score_facts
@@ -66,7 +66,7 @@ def _read_lines(path: Path) -> list[tuple[int, dict]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = loads_json(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
         if not isinstance(row, dict) or "id" not in row:

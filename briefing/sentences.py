@@ -1,6 +1,6 @@
 """Split: cut cleaned article text into sentences with nltk's Punkt, fully offline.
 
-We never call `nltk.download`. Punkt's parameters are built here: a project-owned abbreviation
+Nothing here calls nltk's downloader. Punkt's parameters are built here: a project-owned abbreviation
 list (titles, months, states, `U.S.`), and common English function words marked as words that are
 seen in lower case, so Punkt's orthographic heuristic breaks after an abbreviation followed by
 `The`/`He`/`But`... but not after `Mr.` followed by a name. When the real `punkt_tab` English model

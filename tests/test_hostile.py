@@ -449,3 +449,48 @@ def test_sending_a_binary_file_sends_nothing(tmp_path: Path, mail_env) -> None:
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.strip() == f"error: {junk} is a binary file, not a briefing; nothing sent"
     assert _files(tmp_path / "eml") == [] and _files(tmp_path / "outbox") == []
+
+
+def test_json_bombs_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(_text(FERRY), encoding="utf-8")
+    (folder / "deep.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    (folder / "long number.json").write_text('{"text": "Ferries ran.", "date": ' + "9" * 5000 + "}")
+    (folder / "mixed.jsonl").write_text(json.dumps({"text": _text(OTHER)}) + "\n" + "[" * 100_000 + "\n")
+    result = _build(str(folder), "--out", "-")
+    assert result.exit_code == 0, result.output
+    skipped = sorted(ln for ln in result.stderr.splitlines() if ln.startswith("skipped "))
+    assert skipped == [
+        f"skipped {folder / 'deep.json'}: invalid JSON at line 1: nested too deeply",
+        f"skipped {folder / 'long number.json'}: invalid JSON at line 1: Exceeds the limit "
+        "(4300 digits) for integer string conversion",
+        f"skipped {folder / 'mixed.jsonl'}: line 2: invalid JSON (nested too deeply); other lines used",
+    ]
+    assert "2 articles read" in result.stderr
+
+
+def test_feed_entity_bombs_and_external_entities_are_not_expanded() -> None:
+    from briefing.feeds import parse_feed
+
+    laughs = "".join(
+        f'<!ENTITY l{i} "' + (f"&l{i - 1};" if i else "lol") * 10 + '">' for i in range(9))
+    bomb = (f'<?xml version="1.0"?><!DOCTYPE rss [{laughs}]><rss version="2.0"><channel>'
+            "<title>&l8;</title><item><title>x &l8;</title><link>http://e.example/a</link>"
+            "<description>&l8;</description></item></channel></rss>")
+    entries, _ = parse_feed(bomb.encode(), "http://feed.example/rss")
+    assert all(len(e.title) < 100 for e in entries)
+    xxe = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           '<rss version="2.0"><channel><title>t</title><item><title>&x;</title>'
+           "<link>http://e.example/b</link><description>&x;</description></item></channel></rss>")
+    entries, _ = parse_feed(xxe.encode(), "http://feed.example/rss")
+    assert "root:" not in repr(entries)
+
+
+@pytest.mark.parametrize("date", ["../../escaped", "2031-13-45", "tomorrow", "2031-02-30"])
+def test_bad_date_is_rejected_before_anything_is_written(tmp_path: Path, date: str) -> None:
+    out = tmp_path / "a" / "b" / "out"
+    result = runner.invoke(app, ["build", str(ROOT / "examples" / "articles"), "--out", str(out),
+                                 "--date", date])
+    assert result.exit_code == 2 and "is not a date (YYYY-MM-DD)" in result.output
+    assert _files(tmp_path) == []

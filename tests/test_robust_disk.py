@@ -171,3 +171,31 @@ def test_briefings_get_the_usual_file_mode(tmp_path: Path) -> None:
     assert result.returncode == 0
     [path] = (tmp_path / "out").iterdir()
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_inbox_on_another_disk_never_leaves_half_a_file_in_the_archive(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """Moving across file systems is a copy: cut short (here by a file-size limit, as by a crash
+    or a full disk), it must not leave a partial article that a later run would read."""
+    from robustsupport import write_articles
+
+    inbox = small_disk / "inbox"
+    articles = write_articles(inbox, 3, sentences=40, seed=2)
+    wanted = sorted(p.read_bytes() for p in articles)
+    config = tmp_path / "briefing.toml"
+    config.write_text(
+        f'inboxes = ["{inbox}"]\narchive = "archive"\noutput = "output"\ndb = "h.sqlite3"\n'
+        f'[fetch]\ncache = "{tmp_path / "cache"}"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "briefing", "daily", "--config", str(config)],
+                          env=env(), capture_output=True, text=True, timeout=600, check=False,
+                          preexec_fn=_limited(1000))
+    assert proc.returncode == 5 and "File too large" in _one_error(proc.stderr)
+    archived = [p for p in (tmp_path / "archive").rglob("*") if p.is_file()]
+    assert all(p.read_bytes() in wanted for p in archived if not p.name.startswith("."))
+    again = _run("daily", "--config", str(config))
+    assert again.returncode == 0, again.stderr
+    assert "articles 3 new" in again.stderr
+    archived = sorted(p.read_bytes() for p in (tmp_path / "archive").rglob("*")
+                      if p.is_file() and not p.name.startswith("."))
+    assert archived == wanted and not list(inbox.iterdir())
