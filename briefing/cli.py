@@ -41,6 +41,10 @@ def shown(text: object) -> str:
     return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _fail(exc: BriefingError) -> typer.Exit:
     typer.echo(f"error: {shown(exc)}", err=True)
     return typer.Exit(exc.exit_code)
@@ -170,7 +174,7 @@ def build(
             path = save_briefing(text, out, briefing.date, briefing.headline, FORMATS[fmt])
             typer.echo(shown(path))
         typer.echo(
-            f"{len(briefing.sources)} articles read, {len(briefing.skipped)} skipped", err=True
+            f"{_count(len(briefing.sources), 'article')} read, {len(briefing.skipped)} skipped", err=True
         )
         if email or dry_run:
             written = None if out == "-" else path
@@ -224,7 +228,7 @@ def pool(
     for f in data["facts"]:
         facts.add_row(f["id"], f["text"], str(len(f["articles"])), str(len(f["origins"])), " ".join(f["related"]))
     console.print(facts)
-    typer.echo(f"{len(data['articles'])} articles read, {len(skipped)} skipped", err=True)
+    typer.echo(f"{_count(len(data['articles']), 'article')} read, {len(skipped)} skipped", err=True)
 
 
 # ---------------------------------------------------------------------------------------------

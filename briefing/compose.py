@@ -8,14 +8,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
-from nltk.stem.snowball import SnowballStemmer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from briefing.clean import fallback_outlet
 from briefing.disagree import claims
 from briefing.ingest import split_record
 from briefing.models import Article, Pool
+from briefing.nltk_parts import SnowballStemmer
+from briefing.textvec import TfidfVectorizer, normalize
 
 
 def independent(pool: Pool, article_ids: Sequence[str]) -> int:
@@ -40,11 +39,16 @@ def copies(pool: Pool, article_ids: Sequence[str]) -> int:
 
 
 def originals_of(pool: Pool) -> dict[str, str]:
-    """Article id -> id of its family's original: the most complete member (first on ties)."""
+    """Article id -> id of its family's original: a member whose outlet and headline are known
+    (a reader can look that one up), then the most complete one, then the first."""
+
+    def rank(art: Article) -> tuple[bool, bool, int]:
+        return (bool(named_outlet(art)), bool(art.title.strip()), len(art.text))
+
     best: dict[str, Article] = {}
     for art in pool.articles:
         fam = pool.families.get(art.id, art.id)
-        if fam not in best or len(art.text) > len(best[fam].text):
+        if fam not in best or rank(art) > rank(best[fam]):
             best[fam] = art
     return {a.id: best[pool.families.get(a.id, a.id)].id for a in pool.articles}
 

@@ -15,11 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.preprocessing import normalize
-
 from briefing.models import Disagreement, Fact, Pool, Version
 from briefing.quotes import QuoteGroup, best_display, same_speaker
+from briefing.textvec import ENGLISH_STOP_WORDS, TfidfVectorizer, normalize
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from briefing.nltk_parts import SnowballStemmer
+from briefing.textvec import ENGLISH_STOP_WORDS
 
 _TYPO = str.maketrans(
     {

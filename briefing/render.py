@@ -58,8 +58,9 @@ def cites(numbers: tuple[int, ...]) -> str:
 
 
 def marker(origins: int, reprints: int = 0, disputed: bool = False) -> str:
-    """How widely a fact is carried: independent outlets, and reprints on top of them."""
-    extra = f" + {reprints} reprint{'s' if reprints != 1 else ''}" if reprints else ""
+    """How widely a fact is carried: independent outlets, then reprints of them, which
+    carry it too but corroborate nothing ("1 outlet only; also in 2 reprints")."""
+    extra = f"; also in {reprints} reprint{'s' if reprints != 1 else ''}" if reprints else ""
     note = "; disputed, see below" if disputed else ""
     if origins <= 1:
         return f"*(1 outlet only{extra}{note})*"
@@ -156,13 +157,15 @@ def render_markdown(briefing: Briefing, cite: Cite = cites) -> str:
         out.append("")
     out += ["## Sources", ""]
     for src in briefing.sources:
-        bits = [escape_md(src.outlet or "unknown outlet")]
+        # an unnamed outlet is left out rather than guessed: the file name identifies the source
+        bits = [escape_md(src.outlet)] if src.outlet else []
         if src.title:
             bits.append(f"“{escape_md(src.title)}”")
         if src.date:
             bits.append(src.date)
         if src.label:
-            bits.append(_code(src.label))
+            # with neither outlet nor title the file name or URL is what names the source
+            bits.insert(0 if not (src.outlet or src.title) else len(bits), _code(src.label))
         line = f"{src.number}. " + ", ".join(bits)
         if src.copy_of is not None:
             line += f" — reprint of {cite((src.copy_of,))}"

@@ -17,9 +17,14 @@ import bisect
 import re
 from functools import lru_cache
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
 from briefing.models import Article, Sentence
+from briefing.nltk_parts import (
+    ORTHO_BEG_UC,
+    ORTHO_MID_LC,
+    PUNKT_ENGLISH_MODEL,
+    PunktParameters,
+    PunktSentenceTokenizer,
+)
 
 ABBREVIATIONS = frozenset(
     """
@@ -65,19 +70,11 @@ MAX_SENTENCE_WORDS = 100
 @lru_cache(maxsize=1)
 def tokenizer() -> PunktSentenceTokenizer:
     """The Punkt tokenizer, built once per process."""
-    params: PunktParameters | None = None
-    try:  # the real model, only if it is already on this machine (never downloaded)
-        from nltk.tokenize.punkt import PunktTokenizer
-
-        params = PunktTokenizer("english")._params
-    except Exception:
-        params = None
+    params = PUNKT_ENGLISH_MODEL  # the real model, only if already on this machine (never downloaded)
     if params is None:
         params = PunktParameters()
-        from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_MID_LC
-
         for word in SENTENCE_STARTERS:
-            params.ortho_context[word] |= _ORTHO_BEG_UC | _ORTHO_MID_LC
+            params.ortho_context[word] |= ORTHO_BEG_UC | ORTHO_MID_LC
         params.sent_starters.update(SENTENCE_STARTERS)
     params.abbrev_types.update(ABBREVIATIONS)
     return PunktSentenceTokenizer(params)

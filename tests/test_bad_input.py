@@ -111,7 +111,7 @@ def test_bad_file_is_skipped_with_one_line_and_good_files_still_used(tmp_path: P
     assert "Traceback" not in result.output
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("skipped ")]
     assert lines == [f"skipped {bad}: {reason}"]
-    assert "1 articles read, 1 skipped" in result.stderr
+    assert "1 article read, 1 skipped" in result.stderr
     briefing = _written(result).read_text(encoding="utf-8")
     assert "`good.txt`" in briefing and bad.name not in briefing
 

@@ -222,7 +222,7 @@ def test_identical_articles_are_one_origin_not_corroboration(tmp_path: Path) -> 
         (folder / name).write_text(_text(FERRY), encoding="utf-8")
     _, md = _one_briefing(folder, tmp_path / "out")
     assert _origins(md) == 1
-    assert all("(1 outlet only + 3 reprints" in b for b in _bullets(md)), md
+    assert all("(1 outlet only; also in 3 reprints" in b for b in _bullets(md)), md
 
 
 def test_one_article_under_different_names_and_formats_is_one_origin(tmp_path: Path) -> None:
@@ -401,7 +401,7 @@ def test_real_200mb_file_is_refused_fast_with_bounded_memory(tmp_path: Path) -> 
     code, stderr, grown, secs = _measured(["build", str(folder), "--out", "-"], tmp_path)
     assert code == 0, stderr
     assert f"skipped {big}: file is 200 MB, over the 20 MB size limit (--max-bytes)" in stderr
-    assert "1 articles read, 1 skipped" in stderr and "Traceback" not in stderr
+    assert "1 article read, 1 skipped" in stderr and "Traceback" not in stderr
     assert grown < 40, f"peak memory grew by {grown} MB: the big file was read"
     assert secs < 30, secs
 

@@ -233,9 +233,10 @@ def test_html_is_a_standalone_phone_page() -> None:
 
 def test_markers_count_independent_origins() -> None:
     assert marker(1) == "*(1 outlet only)*"
-    assert marker(1, 2) == "*(1 outlet only + 2 reprints)*"
+    assert marker(1, 2) == "*(1 outlet only; also in 2 reprints)*"
+    assert marker(1, 1) == "*(1 outlet only; also in 1 reprint)*"
     assert marker(3) == "*(3 outlets)*"
-    assert marker(2, 1, disputed=True) == "*(2 outlets + 1 reprint; disputed, see below)*"
+    assert marker(2, 1, disputed=True) == "*(2 outlets; also in 1 reprint; disputed, see below)*"
 
 
 def test_markdown_shape() -> None:
@@ -261,7 +262,7 @@ def test_markdown_shape() -> None:
         "",
         "*2031-10-06 · 2 articles of 5–6 October 2031 · 1 independent origin · Wire, Gazette*",
     ]
-    assert "- The bridge reopened. [1][2] *(1 outlet only + 1 reprint)*" in md
+    assert "- The bridge reopened. [1][2] *(1 outlet only; also in 1 reprint)*" in md
     assert "## Empty" not in md
     assert "2. Gazette, 2031-10-06, `https://g.example/x` — reprint of [1]" in md
     assert md.endswith("\n") and not md.endswith("\n\n")
@@ -309,7 +310,8 @@ def test_file_name_is_not_an_outlet(tmp_path: Path) -> None:
     b = build_briefing([tmp_path], Settings(date="2031-01-02"))
     assert b.sources[0].outlet == "" and b.outlets == ()
     md = render_markdown(b)
-    assert "1 unnamed outlet" in md and "1. unknown outlet" in md
+    assert "1 unnamed outlet" in md and "unknown outlet" not in md
+    assert "1. `0042_ab12.txt`" in md  # the file name names the source
 
 
 def test_article_text_cannot_fake_a_citation_link(tmp_path: Path) -> None:
@@ -320,3 +322,31 @@ def test_article_text_cannot_fake_a_citation_link(tmp_path: Path) -> None:
     page = _parse(render_html(build_briefing([tmp_path], Settings(date="2031-01-02"))))
     links = [a["href"] for t, a in page.tags if t == "a"]
     assert links == ["#source-1"]  # the real citation only; "[3]" in the text stays text
+
+
+def test_family_original_is_the_member_a_reader_can_look_up(tmp_path: Path) -> None:
+    """A wire story copied onto an unnamed page, longer by a footer paragraph of its own:
+    the named, titled member is listed as the original and the unnamed copy as its reprint."""
+    story = [
+        "The harbour bridge in Lakeport reopened on Monday after six weeks of repairs to its deck.",
+        "Engineers replaced 40 steel plates and repainted the main span, the city council said.",
+        "Traffic was expected to return to normal levels by the end of the week.",
+        "The repairs cost 3.2 million dollars, paid from the city's maintenance budget.",
+        "Ferry services added during the closure will stop running on Friday.",
+        "Local businesses near the bridge said trade had fallen by a third during the works.",
+    ]
+    (tmp_path / "a_copy.txt").write_text(
+        "\n\n".join([*story, "Residents can send questions about the works to the city council by post."]),
+        encoding="utf-8",
+    )
+    (tmp_path / "b_wire.md").write_text(
+        '---\noutlet: "Harbour Wire"\ntitle: "Lakeport bridge reopens"\ndate: 2031-01-02\n---\n'
+        + "\n\n".join(story),
+        encoding="utf-8",
+    )
+    b = build_briefing([tmp_path], Settings(date="2031-01-02"))
+    by_label = {s.label: s for s in b.sources}
+    wire, copy = by_label["b_wire.md"], by_label["a_copy.txt"]
+    assert wire.outlet == "Harbour Wire" and wire.copy_of is None
+    assert copy.copy_of == wire.number
+    assert f"— reprint of [{wire.number}]" in render_markdown(b)
