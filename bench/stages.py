@@ -28,6 +28,7 @@ def main() -> None:
     ap.add_argument("--method", default="default")
     args = ap.parse_args()
     spent: dict[str, float] = defaultdict(float)
+    peak_after: dict[str, float] = {}
     t0 = time.process_time()
     w0 = time.perf_counter()
     from briefing import pipeline, pool
@@ -48,6 +49,7 @@ def main() -> None:
                 return fn(*a, **k)
             finally:
                 spent[label] += time.process_time() - t
+                peak_after[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         setattr(module, name, wrapper)
 
@@ -64,6 +66,7 @@ def main() -> None:
         t = time.process_time()
         out = fn(*a)
         spent[label] += time.process_time() - t
+        peak_after[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return out
 
     prompt = stage("prompt", load_prompt, "default")
@@ -79,10 +82,10 @@ def main() -> None:
     n_sent = sum(len(s) for s in sentences)
     print(f"{len(articles)} articles, {n_sent} sentences, {len(built.facts)} facts; "
           f"CPU {total:.2f} s, wall {time.perf_counter() - w0:.2f} s, peak {peak:.0f} MiB")
-    print("| stage | CPU s | share |")
-    print("|---|---:|---:|")
+    print("| stage | CPU s | share | peak MiB after |")
+    print("|---|---:|---:|---:|")
     for label, secs in spent.items():
-        print(f"| {label} | {secs:.3f} | {100 * secs / total:.0f}% |")
+        print(f"| {label} | {secs:.3f} | {100 * secs / total:.0f}% | {peak_after.get(label, 0):.0f} |")
 
 
 if __name__ == "__main__":

@@ -110,10 +110,15 @@ def near_repeats(pool: Pool) -> dict[int, list[int]]:
         X = normalize(vec.fit_transform(keys))
     except ValueError:
         return {}
-    sim = (X @ X.T).tocoo()
-    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair
-    keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row != sim.col)
-    rows, cols, vals = sim.row[keep], sim.col[keep], sim.data[keep]
+    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair, a
+    # block of rows at a time so memory follows the pairs kept, not all pairs sharing a word
+    XT = X.T.tocsr()
+    found = []
+    for start in range(0, X.shape[0], 2048):
+        sim = (X[start : start + 2048] @ XT).tocoo()
+        keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row + start != sim.col)
+        found.append((sim.row[keep] + start, sim.col[keep], sim.data[keep]))
+    rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
     figures: dict[int, set] = {}
 
     def figs(k: int) -> set:
