@@ -6,7 +6,8 @@ split in order and joined in order, and if the child fails for any reason the pa
 part itself, so errors surface exactly as without a child. The child never prints, writes files
 or calls callbacks: it computes, sends its result down a pipe and leaves with `os._exit`.
 
-`BRIEFING_WORKERS=1` turns it off.
+`BRIEFING_WORKERS=1` turns it off, `BRIEFING_WORKERS=2` forces it; by default a second process
+is used only when about a whole CPU is idle.
 """
 
 from __future__ import annotations
@@ -21,17 +22,23 @@ R = TypeVar("R")
 
 
 def workers() -> int:
-    """How many processes may work at once: the CPUs this process may use, at most 2."""
+    """How many processes may work at once: 2 when this process may use two CPUs and about a
+    whole one is idle (on a busy machine a second process only adds contention), else 1.
+    `BRIEFING_WORKERS` (1 or 2) decides instead."""
     env = os.environ.get("BRIEFING_WORKERS", "").strip()
-    if env.isdigit() and int(env) >= 1:
-        return min(2, int(env))
     if not hasattr(os, "fork"):
         return 1
+    if env.isdigit() and int(env) >= 1:
+        return min(2, int(env))
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return min(2, cpus)
+    try:
+        idle = cpus - os.getloadavg()[0]
+    except OSError:
+        idle = cpus
+    return 2 if cpus >= 2 and idle >= 0.8 else 1
 
 
 class Background(Generic[T]):

@@ -28,6 +28,7 @@ from briefing.syndication import families_from_links
 CANDIDATE_COSINE = 0.4  # TF-IDF cosine below which a pair is never scored
 CHUNK_ROWS = 2048  # rows of the sparse product computed at once (bounds memory)
 PARALLEL_SENTENCES = 3000  # from this many sentences, signatures are made on two cores
+PARALLEL_PAIRS = 400  # from this many candidate pairs, decisions are made on two cores
 WELL_FORMED = re.compile(r"""^["'“‘(]?[A-Z0-9].*[.!?…]["'”’)]*$""", re.DOTALL)
 
 
@@ -146,15 +147,27 @@ class _Clusters:
 def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
     """Every candidate pair with its decision (exact copies included)."""
     idf, default_idf = _idf(signatures)
-    links: list[Link] = []
-    decided: dict[tuple[str, str, bool], Decision] = {}  # copies recur in many pairs
-    for i, j in candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist():
-        same_article = flat[i].article_id == flat[j].article_id
+    pairs = candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist()
+    # one decision per distinct (text, text, same article): copies recur in many pairs
+    task_of: dict[tuple[str, str, bool], int] = {}
+    tasks: list[tuple[int, int, bool]] = []
+    keys: list[int] = []
+    for i, j in pairs:
         # within one article only near-verbatim repeats (a repeated lead) are one fact
+        same_article = flat[i].article_id == flat[j].article_id
         key = (flat[i].text, flat[j].text, same_article)
-        d = decided.get(key)
-        if d is None:
-            d = decided[key] = decide(signatures[i], signatures[j], idf, default_idf, allow_level2=not same_article)
+        if key not in task_of:
+            task_of[key] = len(tasks)
+            tasks.append((i, j, same_article))
+        keys.append(task_of[key])
+    decisions = map_ordered(
+        lambda t: decide(signatures[t[0]], signatures[t[1]], idf, default_idf, allow_level2=not t[2]),
+        tasks,
+        PARALLEL_PAIRS,
+    )
+    links: list[Link] = []
+    for (i, j), k in zip(pairs, keys, strict=True):
+        d = decisions[k]
         if d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD:
             links.append(Link(i, j, d))
     # exact copies with no content words (short quotes) never become candidates

@@ -40,4 +40,5 @@ def test_a_build_on_two_cores_is_the_build_on_one(monkeypatch, seeds_dir):
     monkeypatch.setattr(pipeline, "PARALLEL_ARTICLES", 1)
     monkeypatch.setattr(pipeline, "PARALLEL_FACTS", 1)
     monkeypatch.setattr(pool, "PARALLEL_SENTENCES", 1)
+    monkeypatch.setattr(pool, "PARALLEL_PAIRS", 1)
     assert build_briefing([seeds_dir]) == alone
