@@ -2,9 +2,9 @@
 
 Level 1 (same wording): after normalisation, the shorter sentence's tokens appear in order in
 the longer one (a dropped time word, attribution or trailing clause, a title, a spelling
-variant). Level 2 (other words): a logistic model over content-word overlap weighted by
-inverse document frequency, word order and length, fitted on human-labelled news paraphrase
-pairs (bench/pool_paraphrase.py refits and reports it). Either level is vetoed by a difference
+variant). Level 2 (other words): the pair model of `briefing.paraphrase` (alignment features,
+small networks fitted on human-labelled news paraphrase pairs; bench/pool_paraphrase.py
+refits and reports it). Either level is vetoed by a difference
 of substance: other numbers, other names, another weekday or month, or a negation on one side.
 Vetoed pairs that are otherwise close are "related": the render stage reports them as
 disagreements.
@@ -12,42 +12,22 @@ disagreements.
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from briefing.normalize import NEGATIONS, Signature
+from briefing import paraphrase
+from briefing.normalize import ATTRIBUTION, NEGATIONS, STOP_WORDS, TIME_WORDS, Signature
+from briefing.paraphrase import CLAUSE_TOKENS
+from briefing.paraphrase import fuzzy_matches as _fuzzy_matches
 
-# Logistic model of level 2: weights of `features()` in order, then the bias.
-FEATURES = (
-    "f1",
-    "cover_min",
-    "cover_max",
-    "order",
-    "extra_numbers",
-    "name_gap",
-    "len_ratio",
-    "cover_long",
-    "bigrams",
-    "unmatched",
-    "length",
-    "sorted_ratio",
-)
-WEIGHTS = (0.523, 0.247, 0.792, 0.96, -0.724, 0.502, 1.414, 3.184, -2.818, -1.142, 0.313, 1.785)
-BIAS = -0.945
-MERGE_THRESHOLD = 0.68  # probability above which a level-2 pair is merged
 RELATED_THRESHOLD = 0.2  # below the merge threshold but close: a related fact
 
 LEVEL1_COVER = 0.9  # share of the shorter sentence found, in order, in the longer
 LEVEL1_LONG_COVER = 0.75  # ... and share of the longer one it covers (else one side adds a fact)
 LEVEL1_CUT_COVER = 0.45  # a copy cut this short is still the same fact within one family
 LEVEL1_MIN_TOKENS = 5
-NAME_SIMILARITY = 85.0  # rapidfuzz ratio for transliteration variants (Zelensky/Zelenskyy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,30 +38,6 @@ class Decision:
     cut: bool = False  # one side is the other with a clause cut: the same fact within a family
 
 
-def _fuzzy_matches(left: set[str], right: set[str]) -> int:
-    """How many words on the left have a spelling variant on the right (same first letter)."""
-    la = sorted(w for w in left if len(w) >= 4)
-    lb = sorted(w for w in right if len(w) >= 4)
-    if not la or not lb:
-        return 0
-    scores = process.cdist(la, lb, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY)
-    initial = np.array([w[0] for w in la])[:, None] == np.array([w[0] for w in lb])[None, :]
-    return int(((scores > 0) & initial).any(axis=1).sum())
-
-
-def _name_differences(a: Signature, b: Signature) -> tuple[int, int]:
-    """Names only in a, names only in b (transliteration variants count as equal)."""
-    # a name may appear on the other side in lower case ("Western" / "western")
-    only_a = {n for n in a.names - b.names if n not in b.words}
-    only_b = {n for n in b.names - a.names if n not in a.words}
-    if only_a and only_b:
-        hits_a = _fuzzy_matches(only_a, only_b)
-        hits_b = _fuzzy_matches(only_b, only_a)
-        return len(only_a) - hits_a, len(only_b) - hits_b
-    return len(only_a), len(only_b)
-
-
-CLAUSE_TOKENS = 4  # an unmatched run this long is an added clause, not an edit
 
 
 def _clause_negations(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[int, int]:
@@ -151,50 +107,45 @@ def substance_veto(a: Signature, b: Signature) -> str:
     return _substituted(a, b)
 
 
-def _weights(stems: frozenset[str], idf: Mapping[str, float], default: float) -> float:
-    return sum(idf.get(s, default) for s in stems)
+def merge_threshold() -> float:
+    """Level-2 probability at which a pair is merged (chosen with the shipped model)."""
+    return paraphrase.model().threshold
 
 
-def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: float) -> list[float]:
-    """The level-2 features of a pair, in the order of `FEATURES`."""
-    shared = a.stems & b.stems
-    only_a, only_b = set(a.stems - shared), set(b.stems - shared)
-    w_shared = _weights(shared, idf, default_idf)
-    if only_a and only_b:  # spelling variants (Zelensky/Zelenskyy) count as shared
-        w_shared += _fuzzy_matches(only_a, only_b) * default_idf * 0.5
-    wa = _weights(a.stems, idf, default_idf) or 1e-9
-    wb = _weights(b.stems, idf, default_idf) or 1e-9
-    w_shared = min(w_shared, wa, wb)
-    short, long_ = sorted((len(a.core), len(b.core)))
-    lcs = LCSseq.similarity(a.core, b.core)
-    bigrams_a = set(itertools.pairwise(a.core))
-    bigrams_b = set(itertools.pairwise(b.core))
-    na, nb = _name_differences(a, b)
-    return [
-        2 * w_shared / (wa + wb),  # f1
-        w_shared / max(wa, wb),  # cover_min
-        w_shared / min(wa, wb),  # cover_max
-        lcs / max(1, short),  # order
-        float(bool(a.numbers ^ b.numbers)),  # extra_numbers
-        math.log1p(na + nb),  # name_gap
-        short / max(1, long_),  # len_ratio
-        lcs / max(1, long_),  # cover_long
-        len(bigrams_a & bigrams_b) / max(1, min(len(bigrams_a), len(bigrams_b))),  # bigrams
-        math.log1p(max(wa, wb) - w_shared),  # unmatched: weight of what only one side says
-        math.log(2 + short + long_),  # length
-        fuzz.token_sort_ratio(a.words, b.words) / 100,  # sorted_ratio
-    ]
+def probability(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: float) -> float:
+    """Level-2 probability that a and b state the same fact in other words."""
+    return float(paraphrase.probabilities([paraphrase.features(a, b, idf, default_idf)])[0])
 
 
-def probability(feats: list[float]) -> float:
-    z = BIAS + sum(w * f for w, f in zip(WEIGHTS, feats, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+# Reporting verbs that introduce the reported claim ("X said that ...", "X pointed out that").
+REPORTING = frozenset(
+    ["said", "says", "say", "told", "tells", "added", "adds", "stated", "noted", "reported",
+     "announced", "claimed", "explained", "insisted", "stressed", "emphasized", "pointed",
+     "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted",
+     "remarked", "revealed", "stressed", "believes", "believed", "thinks", "thought"]
+)
+LEAD_WORDS = 12  # a leading attribution ends with "that" within this many words
 
 
-def level1_cover(a: Signature, b: Signature) -> float:
-    """Same wording: how much of the longer core the shorter one covers, in order (0 when
-    the shorter is not nearly all found in the longer)."""
-    short, long_ = (a.core, b.core) if len(a.core) <= len(b.core) else (b.core, a.core)
+def claim(sig: Signature) -> tuple[str, ...]:
+    """The reported claim of a sentence: its core without a leading "X said that" and a
+    trailing "according to X" or "X said", where outlets move attributions around."""
+    words = list(sig.words)
+    for k, t in enumerate(words[:LEAD_WORDS]):
+        if t == "that" and any(w in REPORTING for w in words[:k]):
+            words = words[k + 1 :]
+            break
+    half = len(words) // 2
+    if "according" in words[half:]:
+        words = words[: len(words) - 1 - words[::-1].index("according")]
+    elif words and words[-1] in REPORTING:
+        while words and (words[-1] in REPORTING or words[-1] in STOP_WORDS or words[-1] in ATTRIBUTION or words[-1] in sig.names):
+            words.pop()
+    return tuple(w for w in words if w not in ATTRIBUTION and w not in TIME_WORDS)
+
+
+def _cover(x: tuple[str, ...], y: tuple[str, ...]) -> float:
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) < LEVEL1_MIN_TOKENS:
         return 1.0 if short == long_ else 0.0
     lcs = LCSseq.similarity(short, long_)
@@ -203,10 +154,8 @@ def level1_cover(a: Signature, b: Signature) -> float:
     return lcs / len(long_)
 
 
-def trailing_cut(a: Signature, b: Signature) -> bool:
-    """One sentence is the other with its trailing clause dropped: the longer one's extra
-    tokens are (nearly) all in one block at its end, after the shared stretch."""
-    short, long_ = (a.core, b.core) if len(a.core) <= len(b.core) else (b.core, a.core)
+def _trailing(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) < 2 * LEVEL1_MIN_TOKENS:
         return False
     tail = 0
@@ -221,9 +170,43 @@ def trailing_cut(a: Signature, b: Signature) -> bool:
     return inner <= 0.1 * len(short) and tail >= CLAUSE_TOKENS
 
 
+def level1_cover(a: Signature, b: Signature) -> float:
+    """Same wording: how much of the longer core the shorter one covers, in order (0 when
+    the shorter is not nearly all found in the longer)."""
+    return _cover(a.core, b.core)
+
+
+def trailing_cut(a: Signature, b: Signature) -> bool:
+    """One sentence is the other with its trailing clause dropped: the longer one's extra
+    tokens are (nearly) all in one block at its end, after the shared stretch."""
+    return _trailing(a.core, b.core)
+
+
+def same_wording(a: Signature, b: Signature) -> tuple[float, bool]:
+    """(cover, trailing cut) of the level-1 test, on the cores or else on the claims (an
+    attribution moved from the front to the end)."""
+    cover = level1_cover(a, b)
+    if cover >= LEVEL1_LONG_COVER:
+        return cover, False
+    cut = cover >= LEVEL1_CUT_COVER and trailing_cut(a, b)
+    if cut:
+        return cover, True
+    ca, cb = claim(a), claim(b)
+    if (ca, cb) == (a.core, b.core):
+        return cover, False
+    claim_cover = _cover(ca, cb)
+    if claim_cover >= LEVEL1_LONG_COVER:
+        return claim_cover, False
+    if claim_cover >= LEVEL1_CUT_COVER and _trailing(ca, cb):
+        return claim_cover, True
+    return cover, False
+
+
 def level1(a: Signature, b: Signature) -> bool:
-    """Same wording, allowing at most a short clause more on one side."""
-    return level1_cover(a, b) >= LEVEL1_LONG_COVER
+    """Same wording, allowing at most a short clause more on one side or an attribution
+    moved (the level-1 path of `decide`, before any veto)."""
+    cover, cut = same_wording(a, b)
+    return cover >= LEVEL1_LONG_COVER or cut
 
 
 def decide(
@@ -238,13 +221,13 @@ def decide(
     if a.core == b.core and a.numbers == b.numbers and a.times == b.times:
         return Decision(1, 1.0)
     veto = substance_veto(a, b)
-    cover = level1_cover(a, b)
-    if cover >= LEVEL1_LONG_COVER or (cover >= LEVEL1_CUT_COVER and trailing_cut(a, b)):
+    cover, trailing = same_wording(a, b)
+    if cover >= LEVEL1_LONG_COVER or trailing:
         return Decision(0, 0.9, veto) if veto else Decision(1, 0.99)
-    p = probability(features(a, b, idf, default_idf))
+    p = probability(a, b, idf, default_idf)
     cut = cover >= LEVEL1_CUT_COVER
     if veto:
         return Decision(0, p, veto)
-    if allow_level2 and p >= MERGE_THRESHOLD:
+    if allow_level2 and p >= merge_threshold():
         return Decision(2, p, cut=cut)
     return Decision(0, p, cut=cut)
