@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
-from briefing.normalize import STOP_WORDS, Signature, stem
+from briefing.normalize import ATTRIBUTION, STOP_WORDS, TIME_WORDS, Signature, stem
 
 CLAUSE_TOKENS = 4  # an unmatched run this long is an added clause, not an edit
 
@@ -45,6 +45,34 @@ FEATURES = (
 )
 
 
+# Reporting verbs that introduce the reported claim ("X said that ...", "X pointed out that").
+REPORTING = frozenset(
+    ["said", "says", "say", "told", "tells", "added", "adds", "stated", "noted", "reported",
+     "announced", "claimed", "explained", "insisted", "stressed", "emphasized", "pointed",
+     "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted",
+     "remarked", "revealed", "stressed", "believes", "believed", "thinks", "thought"]
+)
+LEAD_WORDS = 12  # a leading attribution ends with "that" within this many words
+
+
+@lru_cache(maxsize=1 << 16)
+def claim(sig: Signature) -> tuple[str, ...]:
+    """The reported claim of a sentence: its core without a leading "X said that" and a
+    trailing "according to X" or "X said", where outlets move attributions around."""
+    words = list(sig.words)
+    for k, t in enumerate(words[:LEAD_WORDS]):
+        if t == "that" and any(w in REPORTING for w in words[:k]):
+            words = words[k + 1 :]
+            break
+    half = len(words) // 2
+    if "according" in words[half:]:
+        words = words[: len(words) - 1 - words[::-1].index("according")]
+    elif words and words[-1] in REPORTING:
+        while words and (words[-1] in REPORTING or words[-1] in STOP_WORDS or words[-1] in ATTRIBUTION or words[-1] in sig.names):
+            words.pop()
+    return tuple(w for w in words if w not in ATTRIBUTION and w not in TIME_WORDS)
+
+
 @dataclass(frozen=True, slots=True)
 class _Side:
     tokens: tuple[str, ...]  # core tokens
@@ -52,6 +80,7 @@ class _Side:
     ngrams: tuple[Counter, ...]  # word 1..4-gram counts of `tokens`
 
 
+@lru_cache(maxsize=1 << 16)
 def _side(sig: Signature) -> _Side:
     toks = sig.core
     content = tuple(t if t[0] == "#" else stem(t) for t in toks if t not in STOP_WORDS and t.isalnum() or t[0] == "#")
@@ -60,10 +89,10 @@ def _side(sig: Signature) -> _Side:
 
 
 def _precision(mine: Counter, other: Counter) -> float:
-    total = sum(mine.values())
+    total = mine.total()
     if not total:
         return 1.0
-    return sum(min(c, other[g]) for g, c in mine.items()) / total
+    return (mine & other).total() / total
 
 
 def fuzzy_matches(left: set[str], right: set[str]) -> int:
@@ -222,36 +251,40 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
 
 @dataclass(frozen=True, slots=True)
 class Network:
-    """An average of small one-hidden-layer networks over standardised features."""
+    """The average of small networks (fitted with different seeds), stacked: member k
+    standardises with mean[k]/scale[k], has a hidden layer of rectifiers w1[k], b1[k] and a
+    logistic output w2[k], b2[k]."""
 
-    mean: np.ndarray  # feature means and scales of the tune half
-    scale: np.ndarray
-    hidden: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, float], ...]  # (W1, b1, w2, b2) each
+    mean: np.ndarray  # (members, features)
+    scale: np.ndarray  # (members, features)
+    w1: np.ndarray  # (members, features, hidden)
+    b1: np.ndarray  # (members, hidden)
+    w2: np.ndarray  # (members, hidden)
+    b2: np.ndarray  # (members,)
     threshold: float  # probability at which a pair is merged (chosen on the tune half)
     features: tuple[str, ...]
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = (np.atleast_2d(np.asarray(x, dtype=np.float64)) - self.mean) / self.scale
-        out = np.zeros(len(z))
-        for w1, b1, w2, b2 in self.hidden:
-            h = np.maximum(z @ w1 + b1, 0.0)
-            out += 1.0 / (1.0 + np.exp(-(h @ w2 + b2)))
-        return out / len(self.hidden)
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        z = (x[None, :, :] - self.mean[:, None, :]) / self.scale[:, None, :]
+        h = np.maximum(np.matmul(z, self.w1) + self.b1[:, None, :], 0.0)
+        out = np.einsum("mnh,mh->mn", h, self.w2) + self.b2[:, None]
+        return (1.0 / (1.0 + np.exp(-out))).mean(axis=0)
 
 
 def network_from_dict(data: Mapping) -> Network:
+    members = data["members"]
+
+    def stack(key: str) -> np.ndarray:
+        return np.array([m[key] for m in members], dtype=np.float64)
+
     return Network(
-        mean=np.array(data["mean"], dtype=np.float64),
-        scale=np.array(data["scale"], dtype=np.float64),
-        hidden=tuple(
-            (
-                np.array(m["w1"], dtype=np.float64),
-                np.array(m["b1"], dtype=np.float64),
-                np.array(m["w2"], dtype=np.float64),
-                float(m["b2"]),
-            )
-            for m in data["members"]
-        ),
+        mean=stack("mean"),
+        scale=stack("scale"),
+        w1=stack("w1"),
+        b1=stack("b1"),
+        w2=stack("w2"),
+        b2=stack("b2"),
         threshold=float(data["threshold"]),
         features=tuple(data["features"]),
     )
