@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "dev"
+# BRIEFING_SHARED_DATA points elsewhere (e.g. from a git worktree one level deeper), as for tests.
+SHARED = os.environ.get("BRIEFING_SHARED_DATA") or Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DEV = Path(SHARED) / "dev"
 SETS = ("duc2003_task2.jsonl", "multiling2011_en.jsonl", "duc2007_main_partial.jsonl")
 
 

@@ -57,21 +57,21 @@ def ranking_only_prompt(folder: Path) -> Path:
     return path
 
 
-def build_once(folder: Path, method: str, out: Path, prompt: str) -> tuple[float, str]:
+def build_once(folder: Path, method: str, out: Path, prompt: str) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + sys, forked worker included) of one whole build."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "briefing", "build", str(folder), "--method", method, "--out", str(out),
-         "--prompt", prompt],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    took = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"build --method {method} failed: {proc.stderr.strip()}")
-    return took, proc.stdout.strip()
+    cmd = [sys.executable, "-m", "briefing", "build", str(folder), "--method", method, "--out", str(out),
+           "--prompt", prompt]
+    with tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)  # this run's own rusage
+        took = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            sys.exit(f"build --method {method} failed: {err.read().strip()}")
+    return took, usage.ru_utime + usage.ru_stime
 
 
 def count_facts(folder: Path) -> tuple[int, int]:
@@ -101,15 +101,21 @@ def main() -> None:
         print(f"input: {articles} articles, {sentences} sentences, {facts} facts after pooling")
         print(f"prompt: {'default without quotes/disagreements' if args.ranking_only else 'default'}")
         times: dict[str, list[float]] = {"default": [], args.other: []}
+        cpus: dict[str, list[float]] = {"default": [], args.other: []}
+        print(f"load before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for run in range(args.runs):
             for method in ("default", args.other) if run % 2 == 0 else (args.other, "default"):
-                took, _ = build_once(folder, method, out, prompt)
+                took, cpu = build_once(folder, method, out, prompt)
                 times[method].append(took)
-                print(f"  run {run + 1} {method:>10}: {took:7.2f} s", flush=True)
+                cpus[method].append(cpu)
+                print(f"  run {run + 1} {method:>10}: {took:7.2f} s wall, {cpu:7.2f} s CPU", flush=True)
+        print(f"load after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         med = {m: statistics.median(t) for m, t in times.items()}
-        print(f"median default: {med['default']:.2f} s; median {args.other}: {med[args.other]:.2f} s")
-        print(f"ratio {args.other} / default: {med[args.other] / med['default']:.1f}x")
-
+        cpu = {m: statistics.median(t) for m, t in cpus.items()}
+        print(f"median default: {med['default']:.2f} s wall, {cpu['default']:.2f} s CPU; "
+              f"median {args.other}: {med[args.other]:.2f} s wall, {cpu[args.other]:.2f} s CPU")
+        print(f"ratio {args.other} / default: {med[args.other] / med['default']:.1f}x wall, "
+              f"{cpu[args.other] / cpu['default']:.1f}x CPU")
 
 if __name__ == "__main__":
     main()

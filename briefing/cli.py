@@ -115,6 +115,51 @@ def _write_stdout(text: str) -> None:
         raise OutputError(f"cannot write the briefing to standard output: {exc.strerror or exc}") from None
 
 
+class _LateProgress:
+    """A progress bar on stderr for long runs only: drawn from the first stage reported after
+    `delay` seconds, never when stderr is not a terminal, gone when the run ends. It has no
+    refresh thread (the pipeline may fork): it is redrawn when a stage is reported."""
+
+    def __init__(self, title: str, delay: float = 2.0):
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._title = title
+        self._delay = delay
+        self._bar = None
+        self._task = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._bar is None:
+            if self._clock() - self._start < self._delay or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True, auto_refresh=False,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self._title, total=total)
+        self._bar.update(self._task, description=f"{self._title}: {stage}", completed=done, total=total)
+        self._bar.refresh()
+
+    def __enter__(self) -> _LateProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 @app.command(epilog=EXIT_CODES)
 def build(
     paths: Annotated[
@@ -164,7 +209,8 @@ def build(
         method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes
     )
     try:
-        briefing = build_briefing(paths, settings)
+        with _LateProgress("build") as progress:
+            briefing = build_briefing(paths, settings, progress)
         text = render(briefing, fmt)
         for skip in briefing.skipped:
             typer.echo(shown(f"skipped {skip.source}: {skip.reason}"), err=True)

@@ -13,7 +13,7 @@ from briefing.clean import fallback_outlet
 from briefing.disagree import claims
 from briefing.ingest import split_record
 from briefing.models import Article, Pool
-from briefing.nltk_parts import SnowballStemmer
+from briefing.nltk_parts import snowball_stem
 from briefing.textvec import TfidfVectorizer, normalize
 
 
@@ -53,7 +53,6 @@ def originals_of(pool: Pool) -> dict[str, str]:
     return {a.id: best[pool.families.get(a.id, a.id)].id for a in pool.articles}
 
 
-_STEMMER = SnowballStemmer("english")
 _QUERY_STOP = frozenset(
     "the a an of and or to in on for with by at from is are was were be what who how why".split()
 )
@@ -61,7 +60,7 @@ _QUERY_STOP = frozenset(
 
 @lru_cache(maxsize=131072)
 def _stem(word: str) -> str:
-    return _STEMMER.stem(word)
+    return snowball_stem(word)
 
 
 def stems(text: str) -> set[str]:
@@ -111,10 +110,15 @@ def near_repeats(pool: Pool) -> dict[int, list[int]]:
         X = normalize(vec.fit_transform(keys))
     except ValueError:
         return {}
-    sim = (X @ X.T).tocoo()
-    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair
-    keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row != sim.col)
-    rows, cols, vals = sim.row[keep], sim.col[keep], sim.data[keep]
+    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair, a
+    # block of rows at a time so memory follows the pairs kept, not all pairs sharing a word
+    XT = X.T.tocsr()
+    found = []
+    for start in range(0, X.shape[0], 2048):
+        sim = (X[start : start + 2048] @ XT).tocoo()
+        keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row + start != sim.col)
+        found.append((sim.row[keep] + start, sim.col[keep], sim.data[keep]))
+    rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
     figures: dict[int, set] = {}
 
     def figs(k: int) -> set:

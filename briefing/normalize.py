@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.nltk_parts import SnowballStemmer
+from briefing.nltk_parts import snowball_stem
 from briefing.textvec import ENGLISH_STOP_WORDS
 
 _TYPO = str.maketrans(
@@ -83,7 +83,7 @@ _NUM = re.compile(
     r"(?P<pct>\s?%)?"
 )
 _TOKEN = re.compile(r"#[\d.e+-]+|[^\W_]+(?:['.-][^\W_]+)*\.?|%", re.UNICODE)
-_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?![A-Za-z])")
+_ACRONYM = re.compile(r"\b(?=[A-Za-z]\.)(?:[A-Za-z]\.){2,}(?![A-Za-z])")
 _SPELLING = (
     (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
     (re.compile(r"(?<=\w{2})ys(e|ed|es|ing)$"), r"yz\1"),
@@ -101,17 +101,19 @@ _CONTRACTION = re.compile(r"(?<=\w)(n't|'re|'m|'ll|'ve|'d)\b", re.IGNORECASE)
 _PRONOUN_IS = re.compile(r"\b(it|that|there|here|what|who|he|she|where|how)'s\b", re.IGNORECASE)
 _IRREGULAR_RE = re.compile(r"\b(won't|can't|cannot|shan't)", re.IGNORECASE)
 # "dont", "isnt": a negation typed without its apostrophe
-_BARE_NOT = re.compile(
-    r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ca|wo)nt\b", re.IGNORECASE
+_BARE_NOT_WORDS = "do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ca|wo"
+_BARE_NOT = re.compile(  # the lookahead skips words that start with no listed letter, fast
+    rf"\b(?=[{''.join(sorted({w[0] for w in _BARE_NOT_WORDS.split('|')}))}])({_BARE_NOT_WORDS})nt\b",
+    re.IGNORECASE,
 )
 _IRREGULAR = {"won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not"}
-_stemmer = SnowballStemmer("english")
 
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"\W+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Typography folded: Unicode compatibility forms, quotes, dashes, odd spaces."""
     if not text.isascii():
@@ -119,6 +121,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def comparison_key(text: str) -> str:
     """Exact-copy key: folded typography, case and punctuation."""
     return _NON_WORD.sub(" ", fold(text).casefold()).strip()
@@ -145,7 +148,7 @@ def spelling(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stem(spelling(word))
+    return snowball_stem(spelling(word))
 
 
 def _fmt(value: float) -> str:

@@ -21,11 +21,14 @@ from scipy import sparse
 
 from briefing.models import Article, Fact, Pool, Sentence
 from briefing.normalize import Signature, comparison_key, signature
+from briefing.parallel import map_ordered
 from briefing.similarity import RELATED_THRESHOLD, Decision, decide
 from briefing.syndication import families_from_links
 
 CANDIDATE_COSINE = 0.4  # TF-IDF cosine below which a pair is never scored
 CHUNK_ROWS = 2048  # rows of the sparse product computed at once (bounds memory)
+PARALLEL_SENTENCES = 3000  # from this many sentences, signatures are made on two cores
+PARALLEL_PAIRS = 400  # from this many candidate pairs, decisions are made on two cores
 WELL_FORMED = re.compile(r"""^["'“‘(]?[A-Z0-9].*[.!?…]["'”’)]*$""", re.DOTALL)
 
 
@@ -60,30 +63,51 @@ def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], thre
     """Pairs (i < j) whose TF-IDF cosine over stems and numbers reaches `threshold`.
 
     Computed as a chunked sparse product, keeping only entries above the threshold, so memory
-    and time follow the number of similar pairs rather than the square of the pool.
+    and time follow the number of similar pairs rather than the square of the pool. Sentences
+    with the same stems and numbers (copies, reprints) share one row of the product: their
+    cosines are the same numbers, and each pair of rows is expanded to all its sentences.
     """
+    n = len(signatures)
+    row_of: dict[frozenset[str], int] = {}
+    members: list[list[int]] = []
+    for i, sig in enumerate(signatures):
+        key = sig.stems | sig.numbers
+        r = row_of.setdefault(key, len(row_of))
+        if r == len(members):
+            members.append([])
+        members[r].append(i)
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    for r, sig in enumerate(signatures):
-        for w in sorted(sig.stems | sig.numbers):
+    for r, key in enumerate(row_of):
+        for w in sorted(key):
             rows.append(r)
             cols.append(vocab.setdefault(w, len(vocab)))
             vals.append(idf[w])
-    n = len(signatures)
     if n < 2 or not vocab:
         return np.zeros((0, 2), dtype=np.int64)
-    x = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
+    m = len(row_of)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(m, len(vocab)), dtype=np.float64)
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     x = sparse.diags(1.0 / norms) @ x
     xt = x.T.tocsr()
     found: list[np.ndarray] = []
-    for start in range(0, n, CHUNK_ROWS):
+    for start in range(0, m, CHUNK_ROWS):
         block = (x[start : start + CHUNK_ROWS] @ xt).tocoo()
-        keep = (block.data >= threshold) & (block.row + start < block.col)
-        found.append(np.column_stack([block.row[keep] + start, block.col[keep]]))
+        keep = (block.data >= threshold) & (block.row + start <= block.col)
+        for u, v in zip((block.row[keep] + start).tolist(), block.col[keep].tolist(), strict=True):
+            a, b = members[u], members[v]
+            if u == v:
+                if len(a) > 1:
+                    idx = np.asarray(a, dtype=np.int64)
+                    iu, ju = np.triu_indices(len(a), k=1)
+                    found.append(np.column_stack([idx[iu], idx[ju]]))
+                continue
+            ai = np.repeat(np.asarray(a, dtype=np.int64), len(b))
+            bj = np.tile(np.asarray(b, dtype=np.int64), len(a))
+            found.append(np.column_stack([np.minimum(ai, bj), np.maximum(ai, bj)]))
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
 
@@ -123,11 +147,27 @@ class _Clusters:
 def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
     """Every candidate pair with its decision (exact copies included)."""
     idf, default_idf = _idf(signatures)
-    links: list[Link] = []
-    for i, j in candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist():
-        same_article = flat[i].article_id == flat[j].article_id
+    pairs = candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist()
+    # one decision per distinct (text, text, same article): copies recur in many pairs
+    task_of: dict[tuple[str, str, bool], int] = {}
+    tasks: list[tuple[int, int, bool]] = []
+    keys: list[int] = []
+    for i, j in pairs:
         # within one article only near-verbatim repeats (a repeated lead) are one fact
-        d = decide(signatures[i], signatures[j], idf, default_idf, allow_level2=not same_article)
+        same_article = flat[i].article_id == flat[j].article_id
+        key = (flat[i].text, flat[j].text, same_article)
+        if key not in task_of:
+            task_of[key] = len(tasks)
+            tasks.append((i, j, same_article))
+        keys.append(task_of[key])
+    decisions = map_ordered(
+        lambda t: decide(signatures[t[0]], signatures[t[1]], idf, default_idf, allow_level2=not t[2]),
+        tasks,
+        PARALLEL_PAIRS,
+    )
+    links: list[Link] = []
+    for (i, j), k in zip(pairs, keys, strict=True):
+        d = decisions[k]
         if d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD:
             links.append(Link(i, j, d))
     # exact copies with no content words (short quotes) never become candidates
@@ -160,7 +200,7 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     order = {a.id: k for k, a in enumerate(articles)}
     flat = sorted((s for sents in sentences for s in sents if s.text.strip()), key=_sort_key)
     flat = list({s.id: s for s in flat}.values())  # a sentence given twice is one sentence
-    signatures = [signature(s.text) for s in flat]
+    signatures = map_ordered(signature, [s.text for s in flat], PARALLEL_SENTENCES)
     links = decide_links(flat, signatures)
 
     # families first: they come from near-verbatim copies, which no merge decision changes

@@ -38,14 +38,17 @@ def select_facts(
     fill: bool = False,
     coverage: bool = True,
     score_weight: float = 0.3,
+    centroid_power: float = 1.5,
 ) -> list[int]:
     """Indices of chosen facts, in the order they were chosen (best first).
 
     `redundancy`: tf-idf cosine above which a fact repeats a chosen one (None: no check).
     `coverage`: choose by centroid coverage plus `score_weight` times the fact's min-max
-    scaled score; False: in pure score order. With a word budget a fact that does not fit is
-    passed over for a shorter one, unless `fill`: then the last fact may run past the budget
-    (for evaluations that cut summaries to N words).
+    scaled score; False: in pure score order. `centroid_power` sharpens the centroid (each
+    stem's summed weight raised to it) so the pool's most carried words steer the choice.
+    With a word budget a fact that does not fit is passed over for a shorter one, unless
+    `fill`: then the last fact may run past the budget (for evaluations that cut summaries to
+    N words).
     """
     facts = pool.facts
     n = len(facts)
@@ -60,7 +63,7 @@ def select_facts(
     if coverage:
         present = X.copy()
         present.data[:] = 1.0  # a fact's words, each once
-        centroid = np.asarray(X.sum(axis=0)).ravel()
+        centroid = np.asarray(X.sum(axis=0)).ravel() ** centroid_power
         c_norm = float(np.linalg.norm(centroid)) or 1.0
         own = present @ centroid  # each fact's overlap with the centroid
         sizes = np.asarray(present.sum(axis=1)).ravel()

@@ -16,8 +16,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz.distance import Indel
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from briefing.models import Article, Sentence
 from briefing.normalize import Signature, comparison_key
@@ -94,8 +92,26 @@ def families_from_links(
     for ks in same_text.values():
         for k in ks[1:]:
             linked[ks[0], k] = linked[k, ks[0]] = True
-    _, label = connected_components(sparse.csr_matrix(linked), directed=False)
+    label = _components(linked)
     members: dict[int, list[str]] = defaultdict(list)
     for k, art in enumerate(articles):
         members[int(label[k])].append(art.id)
     return {aid: min(ids) for ids in members.values() for aid in ids}
+
+
+def _components(linked: np.ndarray) -> list[int]:
+    """Connected-component label of each article in a symmetric link matrix: a small union-find
+    (scipy.sparse.csgraph would import scipy.linalg, ~0.1 s a process, for this alone)."""
+    parent = list(range(len(linked)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for x, y in zip(*np.nonzero(linked), strict=True):
+        a, b = find(int(x)), find(int(y))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return [find(k) for k in range(len(parent))]

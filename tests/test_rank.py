@@ -169,3 +169,14 @@ def test_default_method_never_imports_sumy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_lead_weight_with_a_query_is_its_own_setting() -> None:
+    """With a query, `query_position` (not `position`) weighs the lead: relevance leads there."""
+    pool = _hand_pool({"a": "a", "b": "b", "c": "c"})
+    query = "repair crews from other states"
+    low = score_facts(pool, query=query, weights=RankWeights(position=5.0, query_position=0.0))
+    high = score_facts(pool, query=query, weights=RankWeights(position=0.0, query_position=5.0))
+    assert high[0] - high[2] > low[0] - low[2]
+    plain = score_facts(pool, weights=RankWeights(position=5.0, query_position=0.0))
+    assert plain[0] - plain[2] > low[0] - low[2]

@@ -70,3 +70,21 @@ def test_excluded_facts_are_skipped() -> None:
 
 def test_empty_pool_selects_nothing() -> None:
     assert select_facts(Pool(articles=(), facts=()), np.zeros(0), Budget(words=50)) == []
+
+
+def test_centroid_power_lets_the_most_carried_words_steer() -> None:
+    """A sharper centroid prefers the fact that names the story's dominant subject."""
+    texts = [
+        "Floods closed the valley road on Monday.",
+        "Floods reached the valley school on Tuesday.",
+        "Floods cut the valley power line overnight.",
+        "Floods damaged valley farms near the river.",
+        "Rescue teams, army engineers, volunteers, insurers and school officials met in the town hall.",
+        "Army engineers and rescue teams worked with volunteers and insurers near the town hall.",
+    ]
+    pool = _pool(texts)
+    flat = np.zeros(len(texts))
+    sharp = select_facts(pool, flat, Budget(sentences=1), score_weight=0.0, centroid_power=4.0)
+    assert "Floods" in pool.facts[sharp[0]].text
+    soft = select_facts(pool, flat, Budget(sentences=1), score_weight=0.0, centroid_power=0.25)
+    assert "Floods" not in pool.facts[soft[0]].text
