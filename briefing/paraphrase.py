@@ -78,6 +78,7 @@ class _Side:
     tokens: tuple[str, ...]  # core tokens
     content: tuple[str, ...]  # stems of content words (and numbers), in order
     ngrams: tuple[Counter, ...]  # word 1..4-gram counts of `tokens`
+    distinct: tuple[frozenset, ...]  # the same n-grams as sets (for the common no-repeat case)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -85,14 +86,16 @@ def _side(sig: Signature) -> _Side:
     toks = sig.core
     content = tuple(t if t[0] == "#" else stem(t) for t in toks if t not in STOP_WORDS and t.isalnum() or t[0] == "#")
     grams = tuple(Counter(zip(*(toks[k:] for k in range(n)), strict=False)) for n in range(1, 5))
-    return _Side(toks, content, grams)
+    return _Side(toks, content, grams, tuple(frozenset(g) for g in grams))
 
 
-def _precision(mine: Counter, other: Counter) -> float:
-    total = mine.total()
-    if not total:
-        return 1.0
-    return (mine & other).total() / total
+def _matched(sa: _Side, sb: _Side, n: int) -> int:
+    """Clipped count of the n-grams (n = 1..4) the two sides share (symmetric)."""
+    ca, cb = sa.ngrams[n - 1], sb.ngrams[n - 1]
+    da, db = sa.distinct[n - 1], sb.distinct[n - 1]
+    if len(da) == ca.total() and len(db) == cb.total():
+        return len(da & db)  # no repeated n-gram: clipping changes nothing
+    return (ca & cb).total()
 
 
 def fuzzy_matches(left: set[str], right: set[str]) -> int:
@@ -181,7 +184,9 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     lcs = LCSseq.similarity(ta, tb)
     precisions = []
     for n in range(4):
-        precisions.extend(_pair(_precision(sa.ngrams[n], sb.ngrams[n]), _precision(sb.ngrams[n], sa.ngrams[n])))
+        shared_n = _matched(sa, sb, n + 1)
+        total_a, total_b = sa.ngrams[n].total(), sb.ngrams[n].total()
+        precisions.extend(_pair(shared_n / total_a if total_a else 1.0, shared_n / total_b if total_b else 1.0))
     big_a = set(zip(sa.content, sa.content[1:], strict=False))
     big_b = set(zip(sb.content, sb.content[1:], strict=False))
     ja, jb = " ".join(a.words), " ".join(b.words)
