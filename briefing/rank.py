@@ -36,11 +36,11 @@ class RankWeights:
     centrality: float = 1.0  # LexRank over the pool's tf-idf similarity
     coverage: float = 1.0  # weight of the widely carried stem bigrams a fact contains
     position: float = 2.0  # lead sentences of their articles
-    query_position: float = 1.0  # the same, when a section has a query (relevance matters more)
+    query_position: float = 0.5  # the same, when a section has a query (relevance matters more)
     position_scale: float = 5.0  # sentences: the lead bonus decays as exp(-index / scale)
     corroboration: float = 0.6  # independent origins carrying the fact (copies do not count)
     quality: float = 1.0  # exponent of the stand-alone quality factor (0 = ignore it)
-    query: float = 2.0  # similarity to a section's query, when there is one
+    query: float = 3.0  # similarity to a section's query, when there is one
     query_expansion: float = 1.0  # weight of words that co-occur with the query in the pool
     query_teleport: float = 0.9  # share of LexRank's random jumps that land on on-topic facts
     damping: float = 0.15  # LexRank teleport probability
