@@ -140,16 +140,20 @@ class _LateProgress:
                 MofNCompleteColumn,
                 Progress,
                 TextColumn,
-                TimeElapsedColumn,
             )
 
             self._bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[elapsed]}"),  # since the run began, not since the bar did
                 console=Console(stderr=True), transient=True, auto_refresh=False,
             )
+            self._task = self._bar.add_task(self._title, total=total, elapsed="")
             self._bar.start()
-            self._task = self._bar.add_task(self._title, total=total)
-        self._bar.update(self._task, description=f"{self._title}: {stage}", completed=done, total=total)
+        seconds = int(self._clock() - self._start)
+        self._bar.update(
+            self._task, description=f"{self._title}: {stage}", completed=done, total=total,
+            elapsed=f"{seconds // 60}:{seconds % 60:02d}",
+        )
         self._bar.refresh()
 
     def __enter__(self) -> _LateProgress:
