@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
-from briefing.normalize import STOP_WORDS, Signature, stem
+from briefing.normalize import ATTRIBUTION, STOP_WORDS, TIME_WORDS, Signature, stem
 
 CLAUSE_TOKENS = 4  # an unmatched run this long is an added clause, not an edit
 
@@ -45,25 +45,57 @@ FEATURES = (
 )
 
 
+# Reporting verbs that introduce the reported claim ("X said that ...", "X pointed out that").
+REPORTING = frozenset(
+    ["said", "says", "say", "told", "tells", "added", "adds", "stated", "noted", "reported",
+     "announced", "claimed", "explained", "insisted", "stressed", "emphasized", "pointed",
+     "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted",
+     "remarked", "revealed", "stressed", "believes", "believed", "thinks", "thought"]
+)
+LEAD_WORDS = 12  # a leading attribution ends with "that" within this many words
+
+
+@lru_cache(maxsize=1 << 16)
+def claim(sig: Signature) -> tuple[str, ...]:
+    """The reported claim of a sentence: its core without a leading "X said that" and a
+    trailing "according to X" or "X said", where outlets move attributions around."""
+    words = list(sig.words)
+    for k, t in enumerate(words[:LEAD_WORDS]):
+        if t == "that" and any(w in REPORTING for w in words[:k]):
+            words = words[k + 1 :]
+            break
+    half = len(words) // 2
+    if "according" in words[half:]:
+        words = words[: len(words) - 1 - words[::-1].index("according")]
+    elif words and words[-1] in REPORTING:
+        while words and (words[-1] in REPORTING or words[-1] in STOP_WORDS or words[-1] in ATTRIBUTION or words[-1] in sig.names):
+            words.pop()
+    return tuple(w for w in words if w not in ATTRIBUTION and w not in TIME_WORDS)
+
+
 @dataclass(frozen=True, slots=True)
 class _Side:
     tokens: tuple[str, ...]  # core tokens
     content: tuple[str, ...]  # stems of content words (and numbers), in order
     ngrams: tuple[Counter, ...]  # word 1..4-gram counts of `tokens`
+    distinct: tuple[frozenset, ...]  # the same n-grams as sets (for the common no-repeat case)
 
 
+@lru_cache(maxsize=1 << 16)
 def _side(sig: Signature) -> _Side:
     toks = sig.core
     content = tuple(t if t[0] == "#" else stem(t) for t in toks if t not in STOP_WORDS and t.isalnum() or t[0] == "#")
     grams = tuple(Counter(zip(*(toks[k:] for k in range(n)), strict=False)) for n in range(1, 5))
-    return _Side(toks, content, grams)
+    return _Side(toks, content, grams, tuple(frozenset(g) for g in grams))
 
 
-def _precision(mine: Counter, other: Counter) -> float:
-    total = sum(mine.values())
-    if not total:
-        return 1.0
-    return sum(min(c, other[g]) for g, c in mine.items()) / total
+def _matched(sa: _Side, sb: _Side, n: int) -> int:
+    """Clipped count of the n-grams (n = 1..4) the two sides share (symmetric)."""
+    ca, cb = sa.ngrams[n - 1], sb.ngrams[n - 1]
+    da, db = sa.distinct[n - 1], sb.distinct[n - 1]
+    if len(da) == ca.total() and len(db) == cb.total():
+        return len(da & db)  # no repeated n-gram: clipping changes nothing
+    return (ca & cb).total()
 
 
 def fuzzy_matches(left: set[str], right: set[str]) -> int:
@@ -152,7 +184,9 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     lcs = LCSseq.similarity(ta, tb)
     precisions = []
     for n in range(4):
-        precisions.extend(_pair(_precision(sa.ngrams[n], sb.ngrams[n]), _precision(sb.ngrams[n], sa.ngrams[n])))
+        shared_n = _matched(sa, sb, n + 1)
+        total_a, total_b = sa.ngrams[n].total(), sb.ngrams[n].total()
+        precisions.extend(_pair(shared_n / total_a if total_a else 1.0, shared_n / total_b if total_b else 1.0))
     big_a = set(zip(sa.content, sa.content[1:], strict=False))
     big_b = set(zip(sb.content, sb.content[1:], strict=False))
     ja, jb = " ".join(a.words), " ".join(b.words)
@@ -222,36 +256,40 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
 
 @dataclass(frozen=True, slots=True)
 class Network:
-    """An average of small one-hidden-layer networks over standardised features."""
+    """The average of small networks (fitted with different seeds), stacked: member k
+    standardises with mean[k]/scale[k], has a hidden layer of rectifiers w1[k], b1[k] and a
+    logistic output w2[k], b2[k]."""
 
-    mean: np.ndarray  # feature means and scales of the tune half
-    scale: np.ndarray
-    hidden: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, float], ...]  # (W1, b1, w2, b2) each
+    mean: np.ndarray  # (members, features)
+    scale: np.ndarray  # (members, features)
+    w1: np.ndarray  # (members, features, hidden)
+    b1: np.ndarray  # (members, hidden)
+    w2: np.ndarray  # (members, hidden)
+    b2: np.ndarray  # (members,)
     threshold: float  # probability at which a pair is merged (chosen on the tune half)
     features: tuple[str, ...]
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = (np.atleast_2d(np.asarray(x, dtype=np.float64)) - self.mean) / self.scale
-        out = np.zeros(len(z))
-        for w1, b1, w2, b2 in self.hidden:
-            h = np.maximum(z @ w1 + b1, 0.0)
-            out += 1.0 / (1.0 + np.exp(-(h @ w2 + b2)))
-        return out / len(self.hidden)
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        z = (x[None, :, :] - self.mean[:, None, :]) / self.scale[:, None, :]
+        h = np.maximum(np.matmul(z, self.w1) + self.b1[:, None, :], 0.0)
+        out = np.einsum("mnh,mh->mn", h, self.w2) + self.b2[:, None]
+        return (1.0 / (1.0 + np.exp(-out))).mean(axis=0)
 
 
 def network_from_dict(data: Mapping) -> Network:
+    members = data["members"]
+
+    def stack(key: str) -> np.ndarray:
+        return np.array([m[key] for m in members], dtype=np.float64)
+
     return Network(
-        mean=np.array(data["mean"], dtype=np.float64),
-        scale=np.array(data["scale"], dtype=np.float64),
-        hidden=tuple(
-            (
-                np.array(m["w1"], dtype=np.float64),
-                np.array(m["b1"], dtype=np.float64),
-                np.array(m["w2"], dtype=np.float64),
-                float(m["b2"]),
-            )
-            for m in data["members"]
-        ),
+        mean=stack("mean"),
+        scale=stack("scale"),
+        w1=stack("w1"),
+        b1=stack("b1"),
+        w2=stack("w2"),
+        b2=stack("b2"),
         threshold=float(data["threshold"]),
         features=tuple(data["features"]),
     )

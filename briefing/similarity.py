@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import LCSseq
 
 from briefing import paraphrase
-from briefing.normalize import ATTRIBUTION, NEGATIONS, STOP_WORDS, TIME_WORDS, Signature
-from briefing.paraphrase import CLAUSE_TOKENS
+from briefing.normalize import NEGATIONS, Signature
+from briefing.paraphrase import CLAUSE_TOKENS, claim
 from briefing.paraphrase import fuzzy_matches as _fuzzy_matches
 
 RELATED_THRESHOLD = 0.2  # below the merge threshold but close: a related fact
@@ -115,33 +115,6 @@ def merge_threshold() -> float:
 def probability(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: float) -> float:
     """Level-2 probability that a and b state the same fact in other words."""
     return float(paraphrase.probabilities([paraphrase.features(a, b, idf, default_idf)])[0])
-
-
-# Reporting verbs that introduce the reported claim ("X said that ...", "X pointed out that").
-REPORTING = frozenset(
-    ["said", "says", "say", "told", "tells", "added", "adds", "stated", "noted", "reported",
-     "announced", "claimed", "explained", "insisted", "stressed", "emphasized", "pointed",
-     "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted",
-     "remarked", "revealed", "stressed", "believes", "believed", "thinks", "thought"]
-)
-LEAD_WORDS = 12  # a leading attribution ends with "that" within this many words
-
-
-def claim(sig: Signature) -> tuple[str, ...]:
-    """The reported claim of a sentence: its core without a leading "X said that" and a
-    trailing "according to X" or "X said", where outlets move attributions around."""
-    words = list(sig.words)
-    for k, t in enumerate(words[:LEAD_WORDS]):
-        if t == "that" and any(w in REPORTING for w in words[:k]):
-            words = words[k + 1 :]
-            break
-    half = len(words) // 2
-    if "according" in words[half:]:
-        words = words[: len(words) - 1 - words[::-1].index("according")]
-    elif words and words[-1] in REPORTING:
-        while words and (words[-1] in REPORTING or words[-1] in STOP_WORDS or words[-1] in ATTRIBUTION or words[-1] in sig.names):
-            words.pop()
-    return tuple(w for w in words if w not in ATTRIBUTION and w not in TIME_WORDS)
 
 
 def _cover(x: tuple[str, ...], y: tuple[str, ...]) -> float:

@@ -22,8 +22,10 @@ def test_model_file_ships_inside_the_package_and_matches_the_features() -> None:
     data = json.loads(text)
     assert tuple(data["features"]) == paraphrase.FEATURES
     net = paraphrase.model()
-    assert len(net.mean) == len(net.scale) == len(paraphrase.FEATURES)
-    assert all(w1.shape == (len(paraphrase.FEATURES), len(b1)) for w1, b1, _, _ in net.hidden)
+    members, features, hidden = net.w1.shape
+    assert members >= 1 and features == len(paraphrase.FEATURES)
+    assert net.mean.shape == net.scale.shape == (members, features)
+    assert net.b1.shape == net.w2.shape == (members, hidden) and net.b2.shape == (members,)
     assert 0.5 < merge_threshold() < 1.0
 
 
