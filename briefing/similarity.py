@@ -81,6 +81,27 @@ def gaps(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[tuple[str, ...], 
     return out
 
 
+ACRONYM_SKIP = frozenset(["of", "and", "the", "for", "de", "du", "&"])  # not in initials
+SHORT_NAME = 3  # a name this long that starts another is its short form (Doug/Douglas)
+
+
+def _written_out(name: str, other: tuple[str, ...]) -> bool:
+    """The name stands for words of the other side: its initials (SEC / Securities and
+    Exchange Commission), its long or short form (Doug / Douglas) or itself spelled with an
+    apostrophe or a hyphen dropped."""
+    bare = name.replace("'", "").replace("-", "")
+    for t in other:
+        if t.replace("'", "").replace("-", "") == bare:
+            return True
+        short, long_ = (t, name) if len(t) <= len(name) else (name, t)
+        if len(short) >= SHORT_NAME and long_.startswith(short) and short[0] != "#":
+            return True
+    if len(name) >= 2 and name.isalpha():
+        initials = "".join(t[0] for t in other if t not in ACRONYM_SKIP and t[0] != "#")
+        return name in initials
+    return False
+
+
 def _substituted(a: Signature, b: Signature) -> str:
     """A number or a name of one sentence standing where the other has another one."""
     for left, right in gaps(a.core, b.core):
@@ -90,8 +111,8 @@ def _substituted(a: Signature, b: Signature) -> str:
         nums_r = {t for t in right if t.startswith("#")}
         if nums_l - nums_r and nums_r - nums_l:
             return "number"
-        names_l = {t for t in left if t in a.names and t not in b.words}
-        names_r = {t for t in right if t in b.names and t not in a.words}
+        names_l = {t for t in left if t in a.names and t not in b.words and not _written_out(t, right)}
+        names_r = {t for t in right if t in b.names and t not in a.words and not _written_out(t, left)}
         if names_l and names_r:
             if _fuzzy_matches(names_l, names_r) < len(names_l) and _fuzzy_matches(names_r, names_l) < len(names_r):
                 return "name"

@@ -10,7 +10,7 @@ import pytest
 
 from briefing import paraphrase
 from briefing.normalize import signature
-from briefing.similarity import claim, decide, level1, merge_threshold
+from briefing.similarity import claim, decide, level1, merge_threshold, substance_veto
 
 
 def _decide(a: str, b: str):
@@ -94,3 +94,22 @@ def test_attribution_moved_from_front_to_end_is_same_wording() -> None:
     assert claim(b)[:4] == ("the", "plant", "will", "reopen")
     assert level1(a, b)
     assert decide(a, b, {}, 3.0).level == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Securities and Exchange Commission fined the broker for misleading investors.",
+         "The SEC fined the broker for misleading investors."),
+        ("The plant will stay open through the winter, manager Doug Ellis told the board.",
+         "The plant will stay open through the winter, manager Douglas Ellis told the board."),
+    ],
+)
+def test_acronyms_and_short_forms_of_names_are_not_differences_of_substance(a: str, b: str) -> None:
+    assert substance_veto(signature(a), signature(b)) == ""
+
+
+def test_another_name_in_the_same_place_is_still_a_difference() -> None:
+    a = signature("The plant will stay open through the winter, manager Doug Ellis told the board.")
+    b = signature("The plant will stay open through the winter, manager Mark Ellis told the board.")
+    assert substance_veto(a, b) == "name"
