@@ -116,6 +116,11 @@ def fit(feats: np.ndarray, gold: np.ndarray, vetoed: np.ndarray, level1: np.ndar
         fold = _networks(feats[rows[train]], gold[rows[train]], range(MEMBERS))
         net = paraphrase.network_from_dict({"members": fold, "threshold": 0.5, "features": []})
         oof[rows[held]] = net.probability(feats[rows[held]])
+    print("tune half, out of fold:  threshold  precision  recall")
+    for t in (0.7, 0.75, 0.765, 0.78, 0.795, 0.8, 0.85):
+        pred = ~vetoed[tune] & (level1[tune] | (oof[tune] >= t))
+        p, r = pr(pred, gold[tune])
+        print(f"  {t:32.3f}  {p:9.3f}  {r:6.3f}")
     data = {
         "features": list(paraphrase.FEATURES),
         "threshold": _choose_threshold(oof[tune], level1[tune], vetoed[tune], gold[tune]),
