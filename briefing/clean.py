@@ -130,12 +130,19 @@ _FOOTER_TRIGGERS = frozenset(
     "rights copyright support become donate donation donations inbox access trial click tap touch "
     "send tip tips tip-off tip-offs notifications alerts store play".split()
 )
+# Talking to the reader: "you"/"our"/"us" in lower case or opening a sentence ("US", the
+# country, is not "us"), or an imperative at the start of the line.
 _READER = re.compile(
-    r"\b(?:you|your|yours|our|us)\b|^(?:subscribe|sign|register|buy|download|get|join|follow|keep up|"
+    r"\b(?:you|your|yours|our|us)\b|(?:^|[.!?]\s+)(?:You|Your|Yours|Our)\b|"
+    r"^(?i:subscribe|sign|register|buy|download|get|join|follow|keep up|"
     r"stay|read|click|tap|support|donate|listen|watch|like|share|discover|don't|never miss|want|"
-    r"enjoy|try|unlock|access|enable|allow|turn on|log|create|continue|already|for (?:more|the latest))\b",
-    re.I,
+    r"enjoy|try|unlock|access|enable|allow|turn on|log|create|continue|already|for (?:more|the latest))\b"
 )
+# A copyright notice, not the word: "© 2024 X", "Copyright 2024", "All rights reserved".
+_NOTICE = re.compile(r"©|(?i:all rights reserved|^copyright\b(?!\s+(?-i:[a-z]))|\bcopyright\s*(?:\(c\)|(?:19|20)\d\d))")
+# Old wire copy types a dash as a spaced underscore ("Pinochet _ a senator"); show it as one.
+_WIRE_DASH = re.compile(r"(?<= )_(?= )")
+_REPORTED = re.compile(r"\b(?:said|says|told|according to|announced|reported)\b")
 _SITE = re.compile(r"\b([A-Za-z][\w\-]*[A-Za-z0-9](?:\.(?:co|com|org|net|gov|ac))?\.(?:[a-z]{2}|com|org|net|news|info|media|online|site|tv|fm))\b")
 _COPYRIGHT_NAME = re.compile(
     rf"(?i:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?(?P<name>{_ORG})"
@@ -268,7 +275,9 @@ def is_footer(line: str) -> bool:
         return False
     if _is_quote_attributed(line):
         return False
-    return bool(_READER.search(line) or re.search(r"©|all rights reserved|copyright", line, re.I))
+    if _REPORTED.search(line) and _words(line) >= 12:
+        return False  # news reported about subscriptions, apps or copyright, not a plea to the reader
+    return bool(_READER.search(line) or _NOTICE.search(line))
 
 
 def is_caption(line: str) -> bool:
@@ -637,7 +646,7 @@ def clean_article(article: Article) -> Article:
         if len(key) > 40 and key in seen:
             continue  # a paragraph the page repeats (often the lead)
         seen.add(key)
-        kept.append(line)
+        kept.append(_WIRE_DASH.sub("—", line))
 
     body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
     return replace(

@@ -3,11 +3,11 @@
 Alignment features of a pair (IDF-weighted content overlap each way, n-gram precisions both
 ways, longest-common-subsequence and edit ratios over words, character similarity, what the
 unaligned words of each side are: content, numbers, names, a whole new clause) feed an
-average of five small neural networks (one hidden layer of 16) fitted offline on the tune
-half of human-labelled news paraphrase pairs (bench/pool_paraphrase.py --fit writes it). The
-weights ship inside the package as plain JSON (briefing/data/paraphrase_model.json) and are
-evaluated here with numpy: no training or unpickling at run time, and the same pair always
-gets the same score.
+average of five small neural networks (one hidden layer of 16) fitted offline on all the
+human-labelled news paraphrase pairs, the merge threshold chosen from 5-fold out-of-fold
+scores (bench/pool_paraphrase.py --fit writes it). The weights ship inside the package as
+plain JSON (briefing/data/paraphrase_model.json) and are evaluated here with numpy: no
+training or unpickling at run time, and the same pair always gets the same score.
 """
 
 from __future__ import annotations
@@ -266,7 +266,7 @@ class Network:
     b1: np.ndarray  # (members, hidden)
     w2: np.ndarray  # (members, hidden)
     b2: np.ndarray  # (members,)
-    threshold: float  # probability at which a pair is merged (chosen on the tune half)
+    threshold: float  # probability at which a pair is merged (chosen out of fold)
     features: tuple[str, ...]
 
     def probability(self, x: np.ndarray) -> np.ndarray:

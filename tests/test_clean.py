@@ -144,6 +144,8 @@ def test_not_navigation(line: str) -> None:
         "We use cookies to improve your experience on our site.",
         "Support independent journalism: become a member today.",
         "Follow us on Facebook and X for the latest updates.",
+        "Copyright The Valley Ledger 2031",
+        "Copyright (c) 2031 Westshire Echo",
     ],
 )
 def test_footer_lines(line: str) -> None:
@@ -158,6 +160,10 @@ def test_footer_lines(line: str) -> None:
         "Islanders can sign up for emergency deliveries at the town hall, the council said.",
         "“Our members will not back down,” Fenwick said, holding up a copy of the union newsletter.",
         "The app, launched in 2028, lets passengers book crossings.",
+        # "copyright" as a subject of the news, and "US" the country, are not a footer
+        "A digital rights group argued in court on Monday that the rule gives too much power to copyright holders.",
+        "The streaming service will raise prices for US subscribers from next month.",
+        "Copyright lawyers for the publishers asked the judge to dismiss the appeal on Friday.",
     ],
 )
 def test_reporting_is_not_footer(line: str) -> None:
@@ -541,3 +547,14 @@ def test_html_inside_a_text_record_keeps_its_paragraphs() -> None:
         "Crews accepted a 7 per cent rise.\nThe union called it fair.\n\n"
         "Talks on overtime continue next week, both sides said."
     )
+
+
+def test_wire_underscore_dash_becomes_a_dash() -> None:
+    art = clean_article(
+        Article(
+            id="x", source="x.txt", outlet="", title="", date="",
+            text="The envoy said he will seek the release _ a senator travels with a passport.\n"
+            "A file_name_like token stays as it is.",
+        )
+    )
+    assert "release — a senator" in art.text and "file_name_like" in art.text
