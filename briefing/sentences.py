@@ -130,6 +130,10 @@ def _unglue(para: str) -> str:
     return "".join(out)
 
 
+# A sentence never starts with a possessive ending: the cut fell inside "S.E.C.'s".
+_POSSESSIVE_START = re.compile(r"['’]s\b")
+
+
 def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Keep a quotation with its attribution: `“Is it over?” he asked.` is one sentence, and a
     quotation spanning sentences is kept whole when it is short and ends in its attribution."""
@@ -148,7 +152,9 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
                 out.append((p, joined))
                 i = j + 1
                 continue
-        if out and out[-1][0] == p and sent[:1].islower() and len(sent.split()) <= 8:
+        if out and out[-1][0] == p and _POSSESSIVE_START.match(sent):
+            out[-1] = (p, f"{out[-1][1]}{sent}")  # `The S.E.C.` + `'s inquiry`: one word, cut
+        elif out and out[-1][0] == p and sent[:1].islower() and len(sent.split()) <= 8:
             out[-1] = (p, f"{out[-1][1]} {sent}")  # `he said.` after a quoted question
         else:
             out.append((p, sent))

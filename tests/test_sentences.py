@@ -193,3 +193,10 @@ def test_fast_path_gives_exactly_what_punkt_alone_gives(seeds_dir: Path, monkeyp
     monkeypatch.setattr(S, "_obvious_chunks", lambda para: [para])
     monkeypatch.setattr(S, "_INNER_STOP", __import__("re").compile(r"[.!?]|$"))
     assert [split_text(t) for t in texts] == fast
+
+
+def test_possessive_after_an_abbreviation_stays_in_its_sentence() -> None:
+    got = [s for _, s in split_text("The S.E.C.'s inquiry widened on Monday. It named two firms.")]
+    assert got == ["The S.E.C.'s inquiry widened on Monday.", "It named two firms."]
+    got = [s for _, s in split_text("Officials praised the U.S.’s allies. They agreed.")]
+    assert got == ["Officials praised the U.S.’s allies.", "They agreed."]
