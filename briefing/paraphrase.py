@@ -116,7 +116,9 @@ def _soft(only: set[str], other: set[str]) -> set[str]:
     return {w for w in only if len(w) >= PREFIX and w[:PREFIX] in prefixes}
 
 
-def _gaps(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def gaps(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The places where two token sequences differ: (a's tokens, b's tokens) between the
+    stretches they share in order. A gap with tokens on both sides is a substitution."""
     out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     left: list[str] = []
     right: list[str] = []
@@ -198,7 +200,7 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     sub = [0.0, 0.0]  # content weight in substitutions (both sides have words there)
     ins = [0.0, 0.0]  # content weight in insertions (only one side has words there)
     ins_names = 0
-    for left, right in _gaps(ta, tb):
+    for left, right in gaps(ta, tb):
         n_gaps += 1
         gap_a, gap_b = max(gap_a, len(left)), max(gap_b, len(right))
         if len(left) >= CLAUSE_TOKENS:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import LCSseq
 
 from briefing import paraphrase
 from briefing.normalize import NEGATIONS, Signature
-from briefing.paraphrase import CLAUSE_TOKENS, claim
+from briefing.paraphrase import CLAUSE_TOKENS, claim, gaps
 from briefing.paraphrase import fuzzy_matches as _fuzzy_matches
 
 RELATED_THRESHOLD = 0.2  # below the merge threshold but close: a related fact
@@ -60,25 +60,6 @@ def negation_differs(a: Signature, b: Signature) -> bool:
         return False
     in_a, in_b = _clause_negations(a.core, b.core)
     return (a.negated ^ (in_a % 2 == 1)) != (b.negated ^ (in_b % 2 == 1))
-
-
-def gaps(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """The places where two token sequences differ: (a's tokens, b's tokens) between the
-    stretches they share in order. A gap with tokens on both sides is a substitution."""
-    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-    left: list[str] = []
-    right: list[str] = []
-    for op in LCSseq.opcodes(a, b):
-        if op.tag == "equal":
-            if left or right:
-                out.append((tuple(left), tuple(right)))
-                left, right = [], []
-            continue
-        left.extend(a[op.src_start : op.src_end])
-        right.extend(b[op.dest_start : op.dest_end])
-    if left or right:
-        out.append((tuple(left), tuple(right)))
-    return out
 
 
 ACRONYM_SKIP = frozenset(["of", "and", "the", "for", "de", "du", "&"])  # not in initials
