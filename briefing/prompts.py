@@ -9,7 +9,10 @@ from pathlib import Path
 
 from briefing.errors import PromptError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# Installed from a wheel the shipped prompts sit inside the package; in a checkout (or an
+# editable install) they are the repository's top-level prompts/ folder.
+_INSTALLED = Path(__file__).resolve().parent / "prompt_files"
+PROMPTS_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parent.parent / "prompts"
 
 
 @dataclass(frozen=True, slots=True)
