@@ -76,37 +76,42 @@ def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], thre
         if r == len(members):
             members.append([])
         members[r].append(i)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    words = [sorted(key) for key in row_of]
     vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for r, key in enumerate(row_of):
-        for w in sorted(key):
-            rows.append(r)
-            cols.append(vocab.setdefault(w, len(vocab)))
-            vals.append(idf[w])
-    if n < 2 or not vocab:
+    cols = [vocab.setdefault(w, len(vocab)) for ws in words for w in ws]
+    if not vocab:
         return np.zeros((0, 2), dtype=np.int64)
     m = len(row_of)
-    x = sparse.csr_matrix((vals, (rows, cols)), shape=(m, len(vocab)), dtype=np.float64)
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=m), out=indptr[1:])
+    weight = np.fromiter((idf[w] for w in vocab), dtype=np.float64, count=len(vocab))
+    x = sparse.csr_matrix((weight[cols], np.asarray(cols, dtype=np.int64), indptr), shape=(m, len(vocab)))
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     x = sparse.diags(1.0 / norms) @ x
     xt = x.T.tocsr()
+    # the sentence of a row that stands for one sentence only, else -1 (copies: expanded below)
+    alone = np.array([ms[0] if len(ms) == 1 else -1 for ms in members], dtype=np.int64)
     found: list[np.ndarray] = []
     for start in range(0, m, CHUNK_ROWS):
         block = (x[start : start + CHUNK_ROWS] @ xt).tocoo()
         keep = (block.data >= threshold) & (block.row + start <= block.col)
-        for u, v in zip((block.row[keep] + start).tolist(), block.col[keep].tolist(), strict=True):
-            a, b = members[u], members[v]
+        us, vs = block.row[keep] + start, block.col[keep]
+        a, b = alone[us], alone[vs]
+        simple = (a >= 0) & (b >= 0) & (us != vs)
+        found.append(np.column_stack([np.minimum(a[simple], b[simple]), np.maximum(a[simple], b[simple])]))
+        for u, v in zip(us[~simple].tolist(), vs[~simple].tolist(), strict=True):
+            ra, rb = members[u], members[v]
             if u == v:
-                if len(a) > 1:
-                    idx = np.asarray(a, dtype=np.int64)
-                    iu, ju = np.triu_indices(len(a), k=1)
+                if len(ra) > 1:
+                    idx = np.asarray(ra, dtype=np.int64)
+                    iu, ju = np.triu_indices(len(ra), k=1)
                     found.append(np.column_stack([idx[iu], idx[ju]]))
                 continue
-            ai = np.repeat(np.asarray(a, dtype=np.int64), len(b))
-            bj = np.tile(np.asarray(b, dtype=np.int64), len(a))
+            ai = np.repeat(np.asarray(ra, dtype=np.int64), len(rb))
+            bj = np.tile(np.asarray(rb, dtype=np.int64), len(ra))
             found.append(np.column_stack([np.minimum(ai, bj), np.maximum(ai, bj)]))
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
