@@ -14,7 +14,7 @@ from briefing.clean import fallback_outlet
 from briefing.disagree import claims
 from briefing.ingest import split_record
 from briefing.models import Article, Pool
-from briefing.nltk_parts import snowball_stem
+from briefing.normalize import snowball_stem
 from briefing.textvec import TfidfVectorizer, normalize
 
 

@@ -1,8 +1,8 @@
-"""The two pieces of nltk the pipeline uses, Punkt and the Snowball stemmer, without all of nltk.
+"""The piece of nltk the pipeline uses, Punkt, without all of nltk.
 
 Any `from nltk.x import y` first runs `nltk/__init__`, which imports nearly all of nltk and, through
-it, scipy.stats and scikit-learn: about 2 s of CPU in every process, most of a small build. Punkt and
-the Snowball stemmer themselves need only a few light nltk modules. They are loaded here under empty
+it, scipy.stats and scikit-learn: about 2 s of CPU in every process, most of a small build. Punkt
+itself needs only a few light nltk modules. They are loaded here under empty
 stand-ins for their parent packages; afterwards every nltk module loaded that way is taken out of
 `sys.modules` again, so a later `import nltk` elsewhere (sumy) gets the real, complete package. The
 classes keep working: their functions hold their own modules' globals. When nltk is already
@@ -15,19 +15,16 @@ import importlib.util
 import os
 import sys
 import types
-from functools import lru_cache
 
 # Parent packages whose __init__ would import far more than the modules below need.
-# `nltk.corpus` is only reached by snowball for its optional stop words, never used here.
-_STAND_INS = ("nltk", "nltk.stem", "nltk.tokenize", "nltk.corpus")
+_STAND_INS = ("nltk", "nltk.tokenize")
 
 
-def _load() -> tuple[type, type, type, object, int, int]:
+def _load() -> tuple[type, type, object, int, int]:
     if "nltk" in sys.modules:
-        from nltk.stem.snowball import SnowballStemmer
         from nltk.tokenize import punkt
 
-        return _parts(punkt, SnowballStemmer)
+        return _parts(punkt)
     spec = importlib.util.find_spec("nltk")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("nltk is not installed")
@@ -37,21 +34,19 @@ def _load() -> tuple[type, type, type, object, int, int]:
         stand_in = types.ModuleType(name)
         stand_in.__path__ = [os.path.join(root, *name.split(".")[1:])]
         sys.modules[name] = stand_in
-    sys.modules["nltk.corpus"].stopwords = None  # type: ignore[attr-defined]
     try:
-        from nltk.stem.snowball import SnowballStemmer
         from nltk.tokenize import punkt
 
-        return _parts(punkt, SnowballStemmer)
+        return _parts(punkt)
     finally:
         for name in set(sys.modules) - before:
             if name == "nltk" or name.startswith("nltk."):
                 del sys.modules[name]
 
 
-def _parts(punkt: types.ModuleType, stemmer: type) -> tuple[type, type, type, object, int, int]:
+def _parts(punkt: types.ModuleType) -> tuple[type, type, object, int, int]:
     """Punkt's classes, the installed English model's parameters (None when absent: never
-    downloaded) and its two orthographic flags, and the stemmer class."""
+    downloaded) and its two orthographic flags."""
     try:  # inside _load, so the model lookup (nltk.data) is loaded light too
         model = punkt.PunktTokenizer("english")._params
     except Exception:
@@ -59,7 +54,6 @@ def _parts(punkt: types.ModuleType, stemmer: type) -> tuple[type, type, type, ob
     return (
         punkt.PunktParameters,
         punkt.PunktSentenceTokenizer,
-        stemmer,
         model,
         punkt._ORTHO_BEG_UC,
         punkt._ORTHO_MID_LC,
@@ -69,18 +63,7 @@ def _parts(punkt: types.ModuleType, stemmer: type) -> tuple[type, type, type, ob
 (
     PunktParameters,
     PunktSentenceTokenizer,
-    SnowballStemmer,
     PUNKT_ENGLISH_MODEL,
     ORTHO_BEG_UC,
     ORTHO_MID_LC,
 ) = _load()
-
-
-_ENGLISH = SnowballStemmer("english")
-
-
-@lru_cache(maxsize=1 << 17)
-def snowball_stem(word: str) -> str:
-    """nltk's English Snowball stem, cached once for the whole process (pool, compose and
-    disagreements stem the same words; nltk's stemmer is pure Python, ~20 us a word)."""
-    return _ENGLISH.stem(word)

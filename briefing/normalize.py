@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.nltk_parts import snowball_stem
 from briefing.textvec import ENGLISH_STOP_WORDS
 
 _TYPO = str.maketrans(
@@ -144,6 +143,20 @@ def spelling(word: str) -> str:
         if new != word:
             return new
     return word
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    import Stemmer  # PyStemmer: the Snowball English stemmer in C, ~1 us a word
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1 << 17)
+def snowball_stem(word: str) -> str:
+    """The Snowball English stem, cached once for the whole process (pool, compose and
+    disagreements stem the same words)."""
+    return _snowball().stemWord(word)
 
 
 @lru_cache(maxsize=65536)

@@ -23,7 +23,7 @@ from briefing.compose import (
     stems,
     tidy,
 )
-from briefing.disagree import claims, find_disagreements
+from briefing.disagree import find_disagreements
 from briefing.errors import NoArticlesError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest
 from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Sentence, Skip, Source
@@ -179,22 +179,21 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     def cite(fact: Fact) -> tuple[int, ...]:
         return tuple(sorted(numbers[a] for a in fact.articles))
 
+    queries = list(dict.fromkeys(spec.query for spec in specs if spec.query))
+
+    def rank_and_repeats() -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, list[int]]]:
+        base = score_facts(pool, settings.method, None, settings.weights)
+        by_query = {q: score_facts(pool, settings.method, q, settings.weights) for q in queries}
+        return base, by_query, near_repeats(pool)
+
+    # scores and near repeats need nothing the quotes and disagreements below compute: on a
+    # second core for a large pool, while this process finds those
+    ranked_later = Background(rank_and_repeats, use_child=len(pool.facts) >= PARALLEL_FACTS)
     fact_stems = [stems(f.text) for f in pool.facts]
     groups = group_quotes(find_attributions(pool)) if prompt.quotes or prompt.disagreements else []
-    # disagreements need nothing computed below: on a second core while the rest goes on (the
-    # figures of every fact first, cached, as near_repeats needs them too)
-    parallel = prompt.disagreements and len(pool.facts) >= PARALLEL_FACTS
-    if parallel:
-        for f in pool.facts:
-            claims(f.text)
-    disputes_later = Background(
-        lambda: find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else [],
-        use_child=parallel,
-    )
-    similar = near_repeats(pool)
+    disputes = find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
     dangling = {f.id for f in pool.facts if not standalone(f.text)}
-    base = score_facts(pool, settings.method, None, settings.weights)
-    disputes = disputes_later.result()
+    base, by_query, similar = ranked_later.result()
     index = {f.id: i for i, f in enumerate(pool.facts)}
     for d in disputes:  # two versions of one disputed fact are one fact for the reader
         ids = [index[f] for v in d.versions for f in v.fact_ids if f in index]
@@ -207,7 +206,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     used: list[int] = []
     sections: list[Section] = []
     for spec, n_s, n_w in zip(specs, s_shares, w_shares, strict=True):
-        scores = base if not spec.query else score_facts(pool, settings.method, spec.query, settings.weights)
+        scores = by_query[spec.query] if spec.query else base
         off_topic = set(dangling)
         if spec.query:
             # a section answers its question: facts sharing no word with it stay out

@@ -33,7 +33,7 @@ LEVEL1_MIN_TOKENS = 5
 @dataclass(frozen=True, slots=True)
 class Decision:
     level: int  # 1 same wording, 2 same fact in other words, 0 not the same fact
-    score: float  # probability-like confidence that the two state the same fact
+    score: float  # probability-like confidence that the two state the same fact (0 when vetoed)
     veto: str = ""  # the difference of substance that blocked a merge, if any
     cut: bool = False  # one side is the other with a clause cut: the same fact within a family
 
@@ -199,10 +199,10 @@ def decide(
     cover, trailing = same_wording(a, b)
     if cover >= LEVEL1_LONG_COVER or trailing:
         return Decision(0, 0.9, veto) if veto else Decision(1, 0.99)
+    if veto:  # no merge, and a vetoed pair is related whatever its score: no need of the model
+        return Decision(0, 0.0, veto)
     p = probability(a, b, idf, default_idf)
     cut = cover >= LEVEL1_CUT_COVER
-    if veto:
-        return Decision(0, p, veto)
     if allow_level2 and p >= merge_threshold():
         return Decision(2, p, cut=cut)
     return Decision(0, p, cut=cut)

@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
 from rapidfuzz.distance import Indel
 
 from briefing.models import Article, Sentence
@@ -43,14 +42,16 @@ def shared_counts(
     flat: Sequence[Sentence],
     signatures: Sequence[Signature],
     pairs: Sequence[tuple[int, int]],
-) -> tuple[np.ndarray, np.ndarray]:
-    """(article x article count of copied reporting sentences, reporting sentences per article).
+) -> tuple[dict[tuple[int, int], int], list[int]]:
+    """({(x, y): copied reporting sentences, for articles x < y that share any},
+    reporting sentences per article).
 
     A copy is a level-1 pair whose full token sequences (attributions and time words included)
     are nearly identical; the count for two articles is the smaller of the two directions.
+    Only articles sharing a copied sentence appear: nothing is computed per pair of articles.
     """
     index = {a.id: k for k, a in enumerate(articles)}
-    counts = np.zeros(len(articles))
+    counts = [0] * len(articles)
     keep = [reporting(s, g) for s, g in zip(flat, signatures, strict=True)]
     for i, s in enumerate(flat):
         counts[index[s.article_id]] += keep[i]
@@ -62,9 +63,7 @@ def shared_counts(
         if Indel.normalized_similarity(signatures[i].words, signatures[j].words) >= COPY_SIMILARITY:
             copied[x, y].add(i)
             copied[y, x].add(j)
-    shared = np.zeros((len(articles), len(articles)))
-    for (x, y), got in copied.items():
-        shared[x, y] = min(len(got), len(copied[y, x]))
+    shared = {(x, y): min(len(got), len(copied[y, x])) for (x, y), got in copied.items() if x < y}
     return shared, counts
 
 
@@ -78,31 +77,29 @@ def families_from_links(
     if not articles:
         return {}
     shared, counts = shared_counts(articles, flat, signatures, pairs)
-    smaller = np.minimum.outer(counts, counts)
-    # many copies, or most of a short article; in both cases a real share of the smaller one
-    linked = (
-        (shared >= 1)
-        & (shared >= MIN_SHARE * smaller)
-        & ((shared >= MIN_SHARED) | (shared >= 0.5 * smaller))
-    )
+    links: list[tuple[int, int]] = []
+    for (x, y), n in shared.items():
+        smaller = min(counts[x], counts[y])
+        # many copies, or most of a short article; in both cases a real share of the smaller one
+        if n >= 1 and n >= MIN_SHARE * smaller and (n >= MIN_SHARED or n >= 0.5 * smaller):
+            links.append((x, y))
     # the same text run twice (under another name or address) is a copy whatever it holds
     same_text: dict[str, list[int]] = defaultdict(list)
     for k, art in enumerate(articles):
         same_text[comparison_key(art.text)].append(k)
     for ks in same_text.values():
-        for k in ks[1:]:
-            linked[ks[0], k] = linked[k, ks[0]] = True
-    label = _components(linked)
+        links.extend((ks[0], k) for k in ks[1:])
+    label = _components(len(articles), links)
     members: dict[int, list[str]] = defaultdict(list)
     for k, art in enumerate(articles):
-        members[int(label[k])].append(art.id)
+        members[label[k]].append(art.id)
     return {aid: min(ids) for ids in members.values() for aid in ids}
 
 
-def _components(linked: np.ndarray) -> list[int]:
-    """Connected-component label of each article in a symmetric link matrix: a small union-find
+def _components(n: int, links: Sequence[tuple[int, int]]) -> list[int]:
+    """Connected-component label of each of n articles, given linked pairs: a small union-find
     (scipy.sparse.csgraph would import scipy.linalg, ~0.1 s a process, for this alone)."""
-    parent = list(range(len(linked)))
+    parent = list(range(n))
 
     def find(k: int) -> int:
         while parent[k] != k:
@@ -110,8 +107,8 @@ def _components(linked: np.ndarray) -> list[int]:
             k = parent[k]
         return k
 
-    for x, y in zip(*np.nonzero(linked), strict=True):
-        a, b = find(int(x)), find(int(y))
+    for x, y in links:
+        a, b = find(x), find(y)
         if a != b:
             parent[max(a, b)] = min(a, b)
-    return [find(k) for k in range(len(parent))]
+    return [find(k) for k in range(n)]

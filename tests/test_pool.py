@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -206,3 +207,19 @@ def test_pool_command_no_articles(tmp_path: Path) -> None:
 def test_pool_command_help() -> None:
     result = runner.invoke(app, ["pool", "--help"])
     assert result.exit_code == 0 and "--json" in result.stdout
+
+
+def test_many_near_identical_lines_cost_a_bounded_number_of_candidates():
+    # one boilerplate sentence with only a number changed, many times: every pair of them
+    # is similar, but each line keeps at most MAX_NEIGHBOURS candidates
+    from briefing.pool import MAX_NEIGHBOURS, _idf, candidate_pairs
+
+    lines = [f"The agency filed report number {k} on the closure of the northern plant." for k in range(300)]
+    sigs = [signature(t) for t in lines]
+    idf = dict.fromkeys(_idf(sigs)[0], 1.0)  # equal weights: every pair is alike (cosine 8/9)
+    pairs = candidate_pairs(sigs, idf, 0.4)
+    degree = np.bincount(pairs.ravel(), minlength=len(lines))
+    assert len(pairs) <= MAX_NEIGHBOURS * len(lines)
+    assert degree.min() >= MAX_NEIGHBOURS  # each still meets its closest ones
+    few = candidate_pairs(sigs[:20], idf, 0.4)
+    assert len(few) == 20 * 19 // 2  # below the cap: every similar pair

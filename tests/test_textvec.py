@@ -77,7 +77,7 @@ def test_a_build_imports_neither_scikit_learn_nor_all_of_nltk(seeds_dir):
 
 def test_nltk_imported_after_the_light_parts_is_whole():
     code = (
-        "import briefing.nltk_parts, nltk, nltk.stem.snowball as s;"
-        "print(nltk.stem.snowball is s, hasattr(nltk, 'word_tokenize'), s.SnowballStemmer('english').stem('running'))"
+        "import briefing.nltk_parts, nltk, nltk.tokenize.punkt as p, nltk.stem.snowball as s;"
+        "print(nltk.tokenize.punkt is p, hasattr(nltk, 'word_tokenize'), s.SnowballStemmer('english').stem('running'))"
     )
     assert _run(code).split() == ["True", "True", "run"]
