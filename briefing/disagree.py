@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.models import Disagreement, Fact, Pool, Version
+from briefing.pairs import candidate_pairs, exact_cosines, in_stored_order
 from briefing.quotes import QuoteGroup, best_display, same_speaker
 from briefing.textvec import ENGLISH_STOP_WORDS, TfidfVectorizer, normalize
 
@@ -357,12 +358,19 @@ class _Likeness:
             self.X = None
 
     def pairs(self, floor: float, rows: int = 1024) -> dict[tuple[int, int], float]:
-        """(i, j) -> cosine for i < j and cosine >= floor, from a sparse product in chunks
-        (only pairs sharing weighted words are ever formed)."""
+        """(i, j) -> cosine for i < j and cosine >= floor, as a sparse product gives them, but
+        scoring only the pairs a bound lets through (never all pairs sharing a word)."""
         out: dict[tuple[int, int], float] = {}
         if self.X is None:
             return out
         X = self.X.tocsr()
+        Xs = in_stored_order(X)
+        if Xs is not None:
+            i, j = candidate_pairs(X, floor)
+            sims = exact_cosines(Xs, i, j)
+            keep = sims >= floor
+            pairs = zip(i[keep].tolist(), j[keep].tolist(), strict=True)
+            return dict(zip(pairs, sims[keep].tolist(), strict=True))
         for start in range(0, X.shape[0], rows):
             block = (X[start : start + rows] @ X.T).tocoo()
             keep = (block.row + start < block.col) & (block.data >= floor)  # in numpy, not pair by pair

@@ -390,7 +390,7 @@ def _article_quotes(art: _Article) -> list[Attribution]:
             k_open = bisect_right(starts, o) - 1 if opened else k_close
             q_start = o + 1 if opened else starts[k_close]
             inner = text[q_start:c].strip()
-            if any(ch in QUOTE_MARKS for ch in inner):
+            if _QUOTE_MARK.search(inner):
                 continue
             inner = inner.rstrip(",;: ").strip()
             if len(inner.split()) < MIN_WORDS:

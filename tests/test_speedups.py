@@ -53,7 +53,7 @@ def _random_rows(seed: int, n: int = 300, m: int = 120):
 def test_candidate_pairs_hold_every_pair_above_the_threshold():
     import numpy as np
 
-    from briefing.compose import candidate_pairs
+    from briefing.pairs import candidate_pairs
 
     for seed in range(6):
         X = _random_rows(seed)
@@ -70,9 +70,9 @@ def test_candidate_pairs_hold_every_pair_above_the_threshold():
 def test_exact_cosines_are_the_product_floats_in_the_product_order():
     import numpy as np
 
-    from briefing.compose import (
-        _alike_pairs_by_product,
-        _as_product_lists,
+    from briefing.pairs import (
+        alike_pairs_by_product,
+        as_product_lists,
         exact_cosines,
         in_stored_order,
     )
@@ -81,8 +81,8 @@ def test_exact_cosines_are_the_product_floats_in_the_product_order():
         X = _random_rows(seed)
         Xs = in_stored_order(X)
         assert Xs is not None
-        want = _alike_pairs_by_product(X, 0.2)
+        want = alike_pairs_by_product(X, 0.2)
         i = np.array([a for a, b, _ in want if a < b])
         j = np.array([b for a, b, _ in want if a < b])
         sims = exact_cosines(Xs, i, j)
-        assert _as_product_lists(Xs, i, j, sims) == want  # same pairs, floats and order
+        assert as_product_lists(Xs, i, j, sims) == want  # same pairs, floats and order
