@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
+import scipy.sparse as sp
 
 from briefing.clean import fallback_outlet
 from briefing.disagree import claims
@@ -110,27 +111,161 @@ def near_repeats(pool: Pool) -> dict[int, list[int]]:
         X = normalize(vec.fit_transform(keys))
     except ValueError:
         return {}
-    # only pairs above the lower threshold can qualify: filter in numpy, not pair by pair, a
-    # block of rows at a time so memory follows the pairs kept, not all pairs sharing a word
-    XT = X.T.tocsr()
-    found = []
-    for start in range(0, X.shape[0], 2048):
-        sim = (X[start : start + 2048] @ XT).tocoo()
-        keep = (sim.data > REPEAT_SAME_FIGURE) & (sim.row + start != sim.col)
-        found.append((sim.row[keep] + start, sim.col[keep], sim.data[keep]))
-    rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    figures: dict[int, set] = {}
-
-    def figs(k: int) -> set:
-        if k not in figures:
-            figures[k] = {(c.value, u) for c in claims(pool.facts[k].text) for u in c.unit}
-        return figures[k]
-
+    figures = [{(c.value, u) for c in claims(f.text) for u in c.unit} for f in pool.facts]
+    Xs = in_stored_order(X)
+    if Xs is None:  # (never with textvec's rows) every pair sharing a stem, as a product
+        pairs = _alike_pairs_by_product(X, REPEAT_SAME_FIGURE)
+    else:
+        # Only pairs that may be above REPEAT, or above REPEAT_SAME_FIGURE with a figure in
+        # common, are scored: never all pairs sharing a word.
+        i, j = _union_pairs(
+            X.shape[0], candidate_pairs(X, REPEAT), _pairs_sharing(figures)
+        )
+        sims = exact_cosines(Xs, i, j)
+        keep = sims > REPEAT_SAME_FIGURE
+        pairs = _as_product_lists(Xs, i[keep], j[keep], sims[keep])
     out: dict[int, list[int]] = {}
-    for i, j, v in zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True):
-        if v > REPEAT or figs(i) & figs(j):
+    for i, j, v in pairs:
+        if v > REPEAT or figures[i] & figures[j]:
             out.setdefault(i, []).append(j)
     return out
+
+
+def _alike_pairs_by_product(X: sp.csr_matrix, floor: float) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) above `floor`, i != j, in the order the sparse product X @ X.T lists them."""
+    XT = X.T.tocsr()
+    found = []
+    for start in range(0, X.shape[0], 2048):  # a block of rows at a time: memory stays bounded
+        sim = (X[start : start + 2048] @ XT).tocoo()
+        keep = (sim.data > floor) & (sim.row + start != sim.col)
+        found.append((sim.row[keep] + start, sim.col[keep], sim.data[keep]))
+    rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return list(zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True))
+
+
+def in_stored_order(X: sp.csr_matrix) -> sp.csr_matrix | None:
+    """X with its columns renumbered so every row's stored order is ascending column order
+    (textvec keeps each row in the order its terms were first seen, one order for all rows),
+    or None when no renumbering does that. Values and stored order are unchanged."""
+    first_seen = np.fromiter(dict.fromkeys(X.indices.tolist()), dtype=np.int64)
+    renumber = np.zeros(X.shape[1], dtype=np.int64)
+    renumber[first_seen] = np.arange(len(first_seen))
+    out = sp.csr_matrix((X.data.copy(), renumber[X.indices], X.indptr.copy()), shape=X.shape)
+    steps = np.diff(out.indices)
+    inner = np.ones(len(steps), dtype=bool)
+    inner[out.indptr[1:-1][(out.indptr[1:-1] > 0) & (out.indptr[1:-1] < out.nnz)] - 1] = False
+    if np.any(steps[inner] <= 0):
+        return None
+    out.has_sorted_indices = True
+    return out
+
+
+def candidate_pairs(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of rows of X (non-negative, L2-normalised) that may have a cosine above
+    `threshold`: a superset of them, never all pairs sharing a column.
+
+    Columns held by more than D rows are "common", the rest "rare". A pair's cosine is its
+    rare part plus its common part, and the common part is at most the product of the two
+    rows' common norms (Cauchy-Schwarz). So a pair qualifies only if its rare part (a sparse
+    product over rare columns only) plus that bound passes, or, sharing no rare column, if the
+    bound alone passes (the few rows heavy in common words). D is chosen to keep both small."""
+    n, m = X.shape
+    if n < 2 or X.nnz == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    t = threshold * (1 - 1e-9)  # a margin for rounding in the bound, never a pair lost
+    df = np.bincount(X.indices, minlength=m)
+    rowid = np.repeat(np.arange(n), np.diff(X.indptr))
+    squares = X.data * X.data
+    best = None
+    for D in [*(2**k for k in range(3, max(4, n.bit_length()))), n]:
+        common = df > D
+        weights = np.where(common[X.indices], squares, 0.0)
+        norms = np.sqrt(np.bincount(rowid, weights=weights, minlength=n))
+        # the product's work, and a candidate costs about as much as 100 of its steps
+        cost = float(np.sum(df[~common].astype(np.float64) ** 2)) + 100.0 * _count_heavy(norms, t)
+        if best is None or cost < best[0]:
+            best = (cost, common, norms)
+    _, common, norms = best
+    rare = ~common[X.indices]
+    indptr = np.r_[0, np.cumsum(np.bincount(rowid[rare], minlength=n))]
+    R = sp.csr_matrix((X.data[rare], X.indices[rare], indptr), shape=(n, m))
+    shared = (R @ R.T.tocsr()).tocoo()
+    ok = (shared.row < shared.col) & (shared.data + norms[shared.row] * norms[shared.col] > t)
+    rows, cols = shared.row[ok].astype(np.int64), shared.col[ok].astype(np.int64)
+    return _union_pairs(n, (rows, cols), _heavy_pairs(norms, t))
+
+
+def _count_heavy(norms: np.ndarray, t: float) -> int:
+    """How many pairs i < j have norms[i] * norms[j] > t."""
+    s = np.sort(norms)
+    with np.errstate(divide="ignore"):
+        need = np.where(s > 0, t / np.where(s > 0, s, 1.0), np.inf)
+    partners = len(s) - np.searchsorted(s, need, side="right")
+    return int((np.sum(partners) - np.sum(s * s > t)) // 2)
+
+
+def _heavy_pairs(norms: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs i < j with norms[i] * norms[j] > t."""
+    order = np.argsort(norms, kind="stable")
+    s = norms[order]
+    with np.errstate(divide="ignore"):
+        need = np.where(s > 0, t / np.where(s > 0, s, 1.0), np.inf)
+    lo = np.maximum(np.searchsorted(s, need, side="right"), np.arange(len(s)) + 1)
+    counts = np.maximum(len(s) - lo, 0)
+    a = np.repeat(np.arange(len(s)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    b = offsets + np.repeat(lo, counts)
+    i, j = order[a], order[b]
+    return np.minimum(i, j), np.maximum(i, j)
+
+
+def _pairs_sharing(groups: Sequence[set]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs i < j of items whose sets share an element (through an index, not all pairs)."""
+    members: dict[object, list[int]] = {}
+    for i, g in enumerate(groups):
+        for key in g:
+            members.setdefault(key, []).append(i)
+    rows = [i for ids in members.values() for i in ids for _ in ids]
+    cols = [j for ids in members.values() for _ in ids for j in ids]
+    i, j = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    keep = i < j
+    return i[keep], j[keep]
+
+
+def _union_pairs(n: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.unique(np.concatenate([np.asarray(i, dtype=np.int64) * n + j for i, j in parts]))
+    return codes // n, codes % n
+
+
+def exact_cosines(Xs: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Row i . row j for each pair, the same floats as the sparse product X @ X.T gives: the
+    shared columns' products summed one by one in row i's stored order (`Xs` from
+    `in_stored_order`, so that order is column order, and the elementwise product keeps it)."""
+    if len(i) == 0:
+        return np.zeros(0)
+    P = Xs[i].multiply(Xs[j]).tocsr()  # sorted rows: merged in column order
+    lengths = np.diff(P.indptr)
+    sums = np.zeros(len(i))
+    starts = P.indptr[:-1]
+    for k in range(int(lengths.max(initial=0))):  # k-th shared column of every pair at once
+        r = np.flatnonzero(lengths > k)
+        sums[r] += P.data[starts[r] + k]
+    return sums
+
+
+def _as_product_lists(
+    Xs: sp.csr_matrix, i: np.ndarray, j: np.ndarray, sims: np.ndarray
+) -> list[tuple[int, int, float]]:
+    """Both directions of each pair, in the order the sparse product X @ X.T lists them: rows
+    ascending; within a row, the later the first shared column (then the higher the index),
+    the earlier (it links each new column at the head of its list)."""
+    rows = np.concatenate([i, j])
+    cols = np.concatenate([j, i])
+    vals = np.concatenate([sims, sims])
+    P = Xs[rows].multiply(Xs[cols]).tocsr()
+    first = P.indices[P.indptr[:-1]]  # every kept pair shares at least one column
+    order = np.lexsort((-cols, -first, rows))
+    return list(zip(rows[order].tolist(), cols[order].tolist(), vals[order].tolist(), strict=True))
 
 
 def named_outlet(article: Article) -> str:
@@ -144,6 +279,7 @@ _PRONOUN_START = re.compile(
 )
 _OPEN_MARKS = "“\"„«"
 _QUOTE_MARKS = "“”\"„«»"
+_QUOTE_MARK = re.compile(f"[{_QUOTE_MARKS}]")
 
 
 def standalone(text: str) -> bool:
@@ -151,9 +287,9 @@ def standalone(text: str) -> bool:
     earlier sentence, and no quotation whose speaker the sentence does not name."""
     if _PRONOUN_START.match(text.strip()):
         return False
-    marks = [i for i, ch in enumerate(text) if ch in _QUOTE_MARKS]
-    if marks and marks[0] <= 1:
-        tail = text[marks[-1] + 1 :].strip(" .,;:!?")
+    first = _QUOTE_MARK.search(text, 0, 2)  # a quotation mark opening the sentence
+    if first:
+        tail = text[max(text.rfind(ch) for ch in _QUOTE_MARKS) + 1 :].strip(" .,;:!?")
         words = tail.split()
         if len(words) < 2 or words[0].casefold() in {"he", "she", "they"}:
             return False

@@ -17,11 +17,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from briefing.models import Item, Pool, Quote, Sentence
 
 QUOTE_MARKS = "“”\"„«»"
+_QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
 MIN_WORDS = 6  # shorter quoted bits are scare quotes or fragments, not quotations
 
 SPEECH = frozenset(
@@ -262,9 +263,8 @@ def _pairs(text: str) -> list[tuple[int, int, bool]]:
     yields open=-1 (the quotation starts where its sentence starts)."""
     out: list[tuple[int, int, bool]] = []
     start: int | None = None
-    for i, ch in enumerate(text):
-        if ch not in QUOTE_MARKS:
-            continue
+    for m in _QUOTE_MARK.finditer(text):  # the marks only, not every character
+        i, ch = m.start(), m.group()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         can_open = not after.isspace() and ch not in "”»"
@@ -556,7 +556,9 @@ def pick_quotes(
         if shown_ids & set(fact_ids):
             continue
         folded = fold(g.text)
-        if any(folded in t or fuzz.partial_ratio(folded, t) >= 90 for t in shown_text):
+        if any(folded in t for t in shown_text) or process.extractOne(
+            folded, shown_text, scorer=fuzz.partial_ratio, score_cutoff=90
+        ) is not None:  # as partial_ratio(folded, t) >= 90 for some t, with the loop in C
             continue
         people = [s for s in g.speakers if s.person] or g.speakers
         articles = tuple(dict.fromkeys(a.article_id for a in g.attributions))
