@@ -165,9 +165,9 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _cap(sent: str) -> list[str]:
     """Cut an over-long 'sentence' at clause breaks (`;`, `:`, dashes, then commas), else at
     MAX_SENTENCE_WORDS words. Linear in the length: a 50,000-word run-on is cut in one pass."""
+    if len(sent) <= MAX_SENTENCE_WORDS * 2 or len(sent.split(None, MAX_SENTENCE_WORDS)) <= MAX_SENTENCE_WORDS:
+        return [sent]  # (a word takes two characters at least: a short text is short)
     words = [m.span() for m in _WORD_SPAN.finditer(sent)]
-    if len(words) <= MAX_SENTENCE_WORDS:
-        return [sent]
     starts = [a for a, _ in words]
     pieces: list[str] = []
     first = 0  # index of the first word not yet in a piece
