@@ -70,13 +70,14 @@ def candidate_pairs(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.
     rare = ~common[X.indices]
     indptr = np.r_[0, np.cumsum(np.bincount(rowid[rare], minlength=n))]
     R = sp.csr_matrix((X.data[rare], X.indices[rare], indptr), shape=(n, m))
-    RT = R.T.tocsr()
     found = [_heavy_pairs(norms, t)]
     for start in range(0, n, 2048):  # a block of rows at a time: memory follows the pairs kept
-        shared = (R[start : start + 2048] @ RT).tocoo()
+        # only rows from the block on: the pairs i < j (about half the product)
+        shared = (R[start : start + 2048] @ R[start:].T.tocsr()).tocoo()
         rows = shared.row.astype(np.int64) + start
-        ok = (rows < shared.col) & (shared.data + norms[rows] * norms[shared.col] > t)
-        found.append((rows[ok], shared.col[ok].astype(np.int64)))
+        cols = shared.col.astype(np.int64) + start
+        ok = (rows < cols) & (shared.data + norms[rows] * norms[cols] > t)
+        found.append((rows[ok], cols[ok]))
     return union_pairs(n, *found)
 
 

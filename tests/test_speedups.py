@@ -19,6 +19,11 @@ def random_texts(n: int, seed: int = 7) -> list[str]:
     return ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(n)]
 
 
+def test_every_number_word_has_a_start_to_find():
+    words = disagree._WORD_NUM.split("|")
+    assert all(any(w.startswith(p) for p in disagree._NUMBER_WORDS) for w in words)
+
+
 def test_numbers_finds_what_the_regex_finds():
     for text in random_texts(3000):
         want = [(m.span(), m.groups()) for m in disagree._NUMBER.finditer(text)]
