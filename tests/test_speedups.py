@@ -11,6 +11,7 @@ PIECES = [
     "twenty", "Twenty-one", "TEN", "ten", "often", "someone", "one", "nine", "nineteen", "eighty",
     "1", "26", "1,000", "3.5", "12,345.6", "٣", "2024", "bn", " million", "m", "k", "of", "the",
     "allies", "drones", "ſix", "İ", "ı", "K", "Seven", "fourteen", "tent", "zero", "x", "q",
+    "Sept", "sep", "SEPTEMBER", "may", "Mayor", "March", "dec.", "4th", "21st", "on", "Jan",
 ]
 
 
@@ -28,6 +29,13 @@ def test_numbers_finds_what_the_regex_finds():
     for text in random_texts(3000):
         want = [(m.span(), m.groups()) for m in disagree._NUMBER.finditer(text)]
         got = [(m.span(), m.groups()) for m in disagree._numbers(text)]
+        assert got == want, text
+
+
+def test_date_matches_are_what_the_regex_finds():
+    for text in random_texts(3000, seed=5):
+        want = [(m.span(), m.groups()) for m in disagree._DATE.finditer(text)]
+        got = [(m.span(), m.groups()) for m in disagree._date_matches(text)]
         assert got == want, text
 
 
@@ -91,3 +99,19 @@ def test_exact_cosines_are_the_product_floats_in_the_product_order():
         j = np.array([b for a, b, _ in want if a < b])
         sims = exact_cosines(Xs, i, j)
         assert as_product_lists(Xs, i, j, sims) == want  # same pairs, floats and order
+
+
+def test_fast_scans_agree_on_real_articles(seeds_dir):
+    lines = [
+        line
+        for path in sorted(seeds_dir.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    found = 0
+    for text in lines:
+        dates = [(m.span(), m.groups()) for m in disagree._DATE.finditer(text)]
+        numbers = [(m.span(), m.groups()) for m in disagree._NUMBER.finditer(text)]
+        assert [(m.span(), m.groups()) for m in disagree._date_matches(text)] == dates
+        assert [(m.span(), m.groups()) for m in disagree._numbers(text)] == numbers
+        found += len(dates) + len(numbers)
+    assert found > 20
