@@ -23,7 +23,7 @@ from briefing.compose import (
     stems,
     tidy,
 )
-from briefing.disagree import find_disagreements
+from briefing.disagree import claims, find_disagreements
 from briefing.errors import NoArticlesError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest
 from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Sentence, Skip, Source
@@ -187,8 +187,14 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         return base, by_query, near_repeats(pool)
 
     # scores and near repeats need nothing the quotes and disagreements below compute: on a
-    # second core for a large pool, while this process finds those
-    ranked_later = Background(rank_and_repeats, use_child=len(pool.facts) >= PARALLEL_FACTS)
+    # second core for a large pool, while this process finds those. Both sides need every
+    # fact's figures and stems: found first, the forked child has them too.
+    parallel = len(pool.facts) >= PARALLEL_FACTS
+    if parallel:
+        for f in pool.facts:
+            claims(f.text)
+            stems(f.text)
+    ranked_later = Background(rank_and_repeats, use_child=parallel)
     fact_stems = [stems(f.text) for f in pool.facts]
     groups = group_quotes(find_attributions(pool)) if prompt.quotes or prompt.disagreements else []
     disputes = find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
