@@ -36,7 +36,13 @@ from briefing.feeds import Fetcher, HttpCache, collect_web, default_cache_dir
 from briefing.ingest import ingest
 from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Skip
 from briefing.output import unique_path, write_atomic
-from briefing.pipeline import Settings, make_briefing, pool_articles, prepare_articles
+from briefing.pipeline import (
+    Settings,
+    make_briefing,
+    pool_articles,
+    prepare_articles,
+    without_cycle_collector,
+)
 from briefing.prompts import Prompt, SectionSpec, load_prompt
 from briefing.render import render_markdown
 from briefing.store import BriefedFact, DayRecord, History, content_hash, default_db_path, fact_key
@@ -225,6 +231,19 @@ def build_day(
     progress: Progress | None = None,
 ) -> DayBriefing:
     """The day's briefing from its new articles, leaving out what `earlier` briefings said."""
+    with without_cycle_collector():
+        return _build_day(articles, earlier, config, prompt, date, skipped, progress)
+
+
+def _build_day(
+    articles: Sequence[Article],
+    earlier: Sequence[BriefedFact],
+    config: DailyConfig,
+    prompt: Prompt,
+    date: str,
+    skipped: Sequence[Skip],
+    progress: Progress | None,
+) -> DayBriefing:
     settings = Settings(method=config.method, prompt=prompt.name, date=date)
     if not articles:
         empty = Briefing(title=prompt.title.format(headline="no new articles", date=date), date=date,

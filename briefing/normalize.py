@@ -231,6 +231,11 @@ class Signature:
     times: frozenset[str]  # weekdays and months mentioned
     negated: bool
 
+    def __reduce__(self) -> tuple:
+        # pickled as its fields (a forked worker sends thousands): three times faster to load
+        # than the dataclass's own per-object state methods
+        return (Signature, (self.words, self.core, self.stems, self.numbers, self.names, self.times, self.negated))
+
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
     """(token, capitalised) pairs of a folded sentence, acronyms undotted."""
