@@ -1,3 +1,3 @@
-from briefing.cli import app
+from briefing.cli import run
 
-app()
+run()

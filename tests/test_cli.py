@@ -66,3 +66,22 @@ def test_unknown_method_is_rejected(examples_dir: Path) -> None:
     result = runner.invoke(app, ["build", str(examples_dir), "--method", "nope"])
     assert result.exit_code != 0
     assert "choose one of" in result.output
+
+
+def test_the_command_exits_with_the_apps_code_and_flushes_its_output(seeds_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    ok = subprocess.run([sys.executable, "-m", "briefing", "build", str(seeds_dir), "--out", "-"],
+                        capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and "5 articles read" in ok.stderr
+    to_file = subprocess.run([sys.executable, "-m", "briefing", "build", str(seeds_dir), "--out",
+                              str(tmp_path / "b.md")], capture_output=True, text=True, env=env)
+    assert to_file.returncode == 0
+    assert ok.stdout == (tmp_path / "b.md").read_text(encoding="utf-8")  # all of it, flushed
+    bad = subprocess.run([sys.executable, "-m", "briefing", "build", str(tmp_path / "none")],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 3 and bad.stderr.startswith("error: no readable article")
+    assert "Traceback" not in bad.stderr
