@@ -15,6 +15,7 @@ from briefing.ingest import split_record
 from briefing.models import Article, Pool
 from briefing.normalize import snowball_stem
 from briefing.pairs import (
+    BLOCK_PAIRS,
     alike_pairs_by_product,
     as_product_lists,
     candidate_pairs,
@@ -134,9 +135,15 @@ def near_repeats(pool: Pool) -> dict[int, list[int]]:
         fi, fj = candidate_pairs(X[with_figures], REPEAT_SAME_FIGURE)
         figure_pairs = (with_figures[fi], with_figures[fj])
         i, j = union_pairs(X.shape[0], candidate_pairs(X, REPEAT), figure_pairs)
-        sims = exact_cosines(Xs, i, j)
-        keep = sims > REPEAT_SAME_FIGURE
-        pairs = as_product_lists(Xs, i[keep], j[keep], sims[keep])
+        # scored a slice at a time: a million candidates at once would hold their rows twice
+        kept = []
+        for s in range(0, len(i), BLOCK_PAIRS):
+            si, sj = i[s : s + BLOCK_PAIRS], j[s : s + BLOCK_PAIRS]
+            sims = exact_cosines(Xs, si, sj)
+            keep = sims > REPEAT_SAME_FIGURE
+            kept.append((si[keep], sj[keep], sims[keep]))
+        ki, kj, ks = (np.concatenate(parts) for parts in zip(*kept, strict=True)) if kept else (i, j, np.zeros(0))
+        pairs = as_product_lists(Xs, ki, kj, ks)
     out: dict[int, list[int]] = {}
     for i, j, v in pairs:
         if v > REPEAT or figures[i] & figures[j]:

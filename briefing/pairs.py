@@ -8,11 +8,18 @@ only those are scored, to the same floats, in the same order, as the product giv
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import scipy.sparse as sp
 
+# Rows of the rare-word product formed at once: a block's product holds every pair of its rows
+# with the rows sharing a rare word, so the block stays small to bound memory.
+BLOCK_ROWS = 256
+BLOCK_PAIRS = 100_000  # pairs whose shared columns are formed at once
 
-def alike_pairs_by_product(X: sp.csr_matrix, floor: float) -> list[tuple[int, int, float]]:
+
+def alike_pairs_by_product(X: sp.csr_matrix, floor: float) -> Iterator[tuple[int, int, float]]:
     """(i, j, cosine) above `floor`, i != j, in the order the sparse product X @ X.T lists them."""
     XT = X.T.tocsr()
     found = []
@@ -21,7 +28,15 @@ def alike_pairs_by_product(X: sp.csr_matrix, floor: float) -> list[tuple[int, in
         keep = (sim.data > floor) & (sim.row + start != sim.col)
         found.append((sim.row[keep] + start, sim.col[keep], sim.data[keep]))
     rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return list(zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True))
+    return _as_tuples(rows, cols, vals)
+
+
+def _as_tuples(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> Iterator[tuple[int, int, float]]:
+    """(row, col, value) tuples, made a slice at a time: a million pairs as Python tuples at
+    once would take hundreds of MB."""
+    for s in range(0, len(rows), BLOCK_PAIRS):
+        e = s + BLOCK_PAIRS
+        yield from zip(rows[s:e].tolist(), cols[s:e].tolist(), vals[s:e].tolist(), strict=True)
 
 
 def in_stored_order(X: sp.csr_matrix) -> sp.csr_matrix | None:
@@ -71,11 +86,11 @@ def candidate_pairs(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.
     indptr = np.r_[0, np.cumsum(np.bincount(rowid[rare], minlength=n))]
     R = sp.csr_matrix((X.data[rare], X.indices[rare], indptr), shape=(n, m))
     found = [_heavy_pairs(norms, t)]
-    for start in range(0, n, 2048):  # a block of rows at a time: memory follows the pairs kept
-        # only rows from the block on: the pairs i < j (about half the product)
-        shared = (R[start : start + 2048] @ R[start:].T.tocsr()).tocoo()
+    RT = R.T.tocsr()
+    for start in range(0, n, BLOCK_ROWS):  # a block of rows at a time: memory follows the pairs kept
+        shared = (R[start : start + BLOCK_ROWS] @ RT).tocoo()
         rows = shared.row.astype(np.int64) + start
-        cols = shared.col.astype(np.int64) + start
+        cols = shared.col.astype(np.int64)
         ok = (rows < cols) & (shared.data + norms[rows] * norms[cols] > t)
         found.append((rows[ok], cols[ok]))
     return union_pairs(n, *found)
@@ -128,14 +143,16 @@ def exact_cosines(Xs: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray
 
 def as_product_lists(
     Xs: sp.csr_matrix, i: np.ndarray, j: np.ndarray, sims: np.ndarray
-) -> list[tuple[int, int, float]]:
+) -> Iterator[tuple[int, int, float]]:
     """Both directions of each pair, in the order the sparse product X @ X.T lists them: rows
     ascending; within a row, the later the first shared column (then the higher the index),
     the earlier (it links each new column at the head of its list)."""
     rows = np.concatenate([i, j])
     cols = np.concatenate([j, i])
     vals = np.concatenate([sims, sims])
-    P = Xs[rows].multiply(Xs[cols]).tocsr()
-    first = P.indices[P.indptr[:-1]]  # every kept pair shares at least one column
+    first = np.zeros(len(rows), dtype=np.int64)
+    for s in range(0, len(rows), BLOCK_PAIRS):  # a slice at a time: a pair's rows held once
+        P = Xs[rows[s : s + BLOCK_PAIRS]].multiply(Xs[cols[s : s + BLOCK_PAIRS]]).tocsr()
+        first[s : s + BLOCK_PAIRS] = P.indices[P.indptr[:-1]]  # every kept pair shares a column
     order = np.lexsort((-cols, -first, rows))
-    return list(zip(rows[order].tolist(), cols[order].tolist(), vals[order].tolist(), strict=True))
+    return _as_tuples(rows[order], cols[order], vals[order])

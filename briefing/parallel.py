@@ -18,7 +18,9 @@ from __future__ import annotations
 import os
 import pickle
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -165,12 +167,18 @@ class Background(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
-def map_ordered(fn: Callable[[T], R], items: Sequence[T], min_items: int) -> list[R]:
-    """`[fn(x) for x in items]`, the second half computed in a forked child when there are at
-    least `min_items` items and a second core."""
+def map_ordered(
+    fn: Callable[[T], R], items: Sequence[T], min_items: int, cost: Callable[[T], float] | None = None
+) -> list[R]:
+    """`[fn(x) for x in items]`, the items after the middle computed in a forked child when
+    there are at least `min_items` items and a second core. The middle is by `cost` (each
+    item's expected work; by default all alike), so that both processes finish together."""
     if len(items) < min_items or workers() < 2:
         return [fn(x) for x in items]
     half = (len(items) + 1) // 2
+    if cost is not None:
+        running = list(accumulate(map(cost, items)))
+        half = min(max(1, bisect_left(running, running[-1] / 2) + 1), len(items) - 1)
     tail = items[half:]
     rest = Background(lambda: [fn(x) for x in tail])
     head = [fn(x) for x in items[:half]]

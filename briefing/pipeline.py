@@ -89,7 +89,7 @@ def prepare_and_split(raw: Sequence[Article]) -> tuple[list[Article], list[Skip]
     articles: list[Article] = []
     skipped: list[Skip] = []
     sentences: list[list[Sentence]] = []
-    for out, sents in map_ordered(_prepare_and_split, raw, PARALLEL_ARTICLES):
+    for out, sents in map_ordered(_prepare_and_split, raw, PARALLEL_ARTICLES, cost=lambda a: len(a.text)):
         if isinstance(out, Skip):
             skipped.append(out)
         else:

@@ -181,6 +181,7 @@ def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> l
         lambda t: decide(signatures[t[0]], signatures[t[1]], idf, default_idf, allow_level2=not t[2]),
         tasks,
         PARALLEL_PAIRS,
+        cost=lambda t: len(signatures[t[0]].words) + len(signatures[t[1]].words),
     )
     links: list[Link] = []
     for (i, j), k in zip(pairs, keys, strict=True):
@@ -217,7 +218,7 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     order = {a.id: k for k, a in enumerate(articles)}
     flat = sorted((s for sents in sentences for s in sents if s.text.strip()), key=_sort_key)
     flat = list({s.id: s for s in flat}.values())  # a sentence given twice is one sentence
-    signatures = map_ordered(signature, [s.text for s in flat], PARALLEL_SENTENCES)
+    signatures = map_ordered(signature, [s.text for s in flat], PARALLEL_SENTENCES, cost=len)
     links = decide_links(flat, signatures)
 
     # families first: they come from near-verbatim copies, which no merge decision changes

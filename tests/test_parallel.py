@@ -81,3 +81,10 @@ def test_our_own_work_and_our_childs_are_not_load(monkeypatch):
     time.sleep(0.25)
     assert parallel._others_load() == pytest.approx(0.0, abs=0.1)
     assert parallel.workers() == 2
+
+
+def test_the_split_by_cost_keeps_order(monkeypatch):
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    items = [f"{'x' * (k * k)}|{k}" for k in range(60)]  # the late items cost far more
+    assert parallel.map_ordered(str.upper, items, min_items=2, cost=len) == [s.upper() for s in items]
+    assert parallel.map_ordered(str.upper, items[:2], min_items=2, cost=len) == [s.upper() for s in items[:2]]

@@ -94,11 +94,11 @@ def test_exact_cosines_are_the_product_floats_in_the_product_order():
         X = _random_rows(seed)
         Xs = in_stored_order(X)
         assert Xs is not None
-        want = alike_pairs_by_product(X, 0.2)
+        want = list(alike_pairs_by_product(X, 0.2))
         i = np.array([a for a, b, _ in want if a < b])
         j = np.array([b for a, b, _ in want if a < b])
         sims = exact_cosines(Xs, i, j)
-        assert as_product_lists(Xs, i, j, sims) == want  # same pairs, floats and order
+        assert list(as_product_lists(Xs, i, j, sims)) == want  # same pairs, floats and order
 
 
 def test_fast_scans_agree_on_real_articles(seeds_dir):
