@@ -68,6 +68,18 @@ _CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
 _DIGIT = re.compile(r"\d")
 
 
+def _starts(text: str, words: Sequence[str]) -> list[int]:
+    """Where a digit or one of `words` (lower case, found in any case) starts, in order."""
+    low = text.lower()
+    starts = {m.start() for m in _DIGIT.finditer(text)}
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(w, i + 1)
+    return sorted(starts)
+
+
 def _numbers(text: str) -> Iterator[re.Match[str]]:
     """The matches of `_NUMBER.finditer(text)`, found faster: a match's number starts at most
     4 characters after the match (a currency "US$" and a space), with a digit or a number
@@ -75,16 +87,9 @@ def _numbers(text: str) -> Iterator[re.Match[str]]:
     if _CASE_ODD.search(text):
         yield from _NUMBER.finditer(text)
         return
-    low = text.lower()
-    starts = {m.start() for m in _DIGIT.finditer(text)}
-    for w in _NUMBER_WORDS:
-        i = low.find(w)
-        while i >= 0:
-            starts.add(i)
-            i = low.find(w, i + 1)
     pos = 0
     match = _NUMBER.match
-    for p in sorted(starts):
+    for p in _starts(text, _NUMBER_WORDS):
         if p < pos:
             continue
         for s in range(max(pos, p - 4), p + 1):
@@ -135,16 +140,9 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
     if _CASE_ODD.search(text):
         yield from _DATE.finditer(text)
         return
-    low = text.lower()
-    starts = {m.start() for m in _DIGIT.finditer(text)}
-    for w in _MONTH_PREFIXES:
-        i = low.find(w)
-        while i >= 0:
-            starts.add(i)
-            i = low.find(w, i + 1)
     pos = 0
     match = _DATE.match
-    for p in sorted(starts):
+    for p in _starts(text, _MONTH_PREFIXES):
         if p < pos:
             continue
         m = match(text, p)
