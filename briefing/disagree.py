@@ -80,26 +80,31 @@ def _starts(text: str, words: Sequence[str]) -> list[int]:
     return sorted(starts)
 
 
-def _numbers(text: str) -> Iterator[re.Match[str]]:
-    """The matches of `_NUMBER.finditer(text)`, found faster: a match's number starts at most
-    4 characters after the match (a currency "US$" and a space), with a digit or a number
-    word, so the regex is only tried just before such places, found with str.find."""
+def _scan(pattern: re.Pattern[str], text: str, words: Sequence[str], back: int) -> Iterator[re.Match[str]]:
+    """The matches of `pattern.finditer(text)` for a pattern whose matches begin at most `back`
+    characters before a digit or one of `words`: the regex is only tried there (found with
+    str.find), which is much faster than letting it try every position."""
     if _CASE_ODD.search(text):
-        yield from _NUMBER.finditer(text)
+        yield from pattern.finditer(text)
         return
     pos = 0
-    match = _NUMBER.match
-    for p in _starts(text, _NUMBER_WORDS):
+    for p in _starts(text, words):
         if p < pos:
             continue
-        for s in range(max(pos, p - 4), p + 1):
-            m = match(text, s)
+        for s in range(max(pos, p - back), p + 1):
+            m = pattern.match(text, s)
             if m is not None:
                 yield m
                 pos = m.end()
                 break
         else:
             pos = p + 1
+
+
+def _numbers(text: str) -> Iterator[re.Match[str]]:
+    """`_NUMBER.finditer(text)`, faster: a match's number starts at most 4 characters after the
+    match (a currency "US$" and a space), with a digit or a number word."""
+    return _scan(_NUMBER, text, _NUMBER_WORDS, 4)
 
 
 _UNIT_STOP = frozenset(
@@ -135,20 +140,8 @@ _MONTH_PREFIXES = tuple(sorted({m[:3] for m in MONTHS}))
 
 
 def _date_matches(text: str) -> Iterator[re.Match[str]]:
-    """The matches of `_DATE.finditer(text)`, found faster: a match starts at a digit or at a
-    month's name, so the regex is only tried there (found with str.find), as in `_numbers`."""
-    if _CASE_ODD.search(text):
-        yield from _DATE.finditer(text)
-        return
-    pos = 0
-    match = _DATE.match
-    for p in _starts(text, _MONTH_PREFIXES):
-        if p < pos:
-            continue
-        m = match(text, p)
-        if m is not None:
-            yield m
-            pos = m.end()
+    """`_DATE.finditer(text)`, faster: a match starts at a digit or at a month's name."""
+    return _scan(_DATE, text, _MONTH_PREFIXES, 0)
 
 
 _WEEKDAY = re.compile(
