@@ -190,14 +190,13 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
 
     # scores and near repeats need nothing the quotes and disagreements below compute: on a
     # second core for a large pool, while this process finds those. Both sides need every
-    # fact's figures and stems: found first, the forked child has them too.
+    # fact's stems and figures: found first, the forked child has them too.
+    fact_stems = [stems(f.text) for f in pool.facts]
     parallel = len(pool.facts) >= PARALLEL_FACTS
     if parallel:
         for f in pool.facts:
             claims(f.text)
-            stems(f.text)
     ranked_later = Background(rank_and_repeats, use_child=parallel)
-    fact_stems = [stems(f.text) for f in pool.facts]
     groups = group_quotes(find_attributions(pool)) if prompt.quotes or prompt.disagreements else []
     disputes = find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
     dangling = {f.id for f in pool.facts if not standalone(f.text)}
@@ -306,7 +305,6 @@ def build_briefing(
 
 
 def _build_briefing(paths: Sequence[str | Path], settings: Settings, progress: Progress | None) -> Briefing:
-
     def stage(k: int) -> None:
         if progress:
             progress(BUILD_STAGES[k] if k < len(BUILD_STAGES) else "done", k, len(BUILD_STAGES))
