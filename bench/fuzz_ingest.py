@@ -24,9 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.clean import clean_article, language_problem
-from briefing.ingest import articles_from_text, decode_bytes
-from briefing.sentences import split_text
+from briefing.read.clean import clean_article
+from briefing.read.decode import decode_bytes
+from briefing.read.formats import articles_from_text
+from briefing.read.language import language_problem
+from briefing.read.sentences import split_text
 
 PIECES = [
     *"abcXYZ019 .,;:!?()[]<>#*_-—'\"“”‘’`/\\|&@©\n\t\u00a0é",

@@ -98,13 +98,19 @@ def _daily(work: Path) -> dict[str, str]:
     return got
 
 
-def collect(jobs: int) -> dict[str, str]:
+def collect(jobs: int, dump: Path | None = None) -> dict[str, str]:
     work = Path(tempfile.mkdtemp(prefix="briefing-identity-"))
     try:
         todo = cases(work)
         with ThreadPoolExecutor(jobs) as ex:
             texts = dict(zip(todo, ex.map(_run, todo.values()), strict=True))
+        # a skipped file is reported by its path, which holds this run's temporary folder
+        texts = {name: text.replace(str(work), "WORK") for name, text in texts.items()}
         got = {name: _digest(text) for name, text in texts.items()}
+        if dump:
+            dump.mkdir(parents=True, exist_ok=True)
+            for name, text in texts.items():
+                (dump / name).write_text(text, encoding="utf-8", errors="surrogatepass")
         got.update(_daily(work))
         return dict(sorted(got.items()))
     finally:
@@ -116,10 +122,11 @@ def main() -> int:
     ap.add_argument("--save", type=Path, help="write the digests to this file")
     ap.add_argument("--check", type=Path, help="compare with digests saved earlier")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--dump", type=Path, help="also write every output into this folder")
     args = ap.parse_args()
     if not DEV.exists():
         raise SystemExit(f"{DEV} is absent: this script needs the shared dev data")
-    got = collect(args.jobs)
+    got = collect(args.jobs, args.dump)
     if args.save:
         args.save.write_text(json.dumps(got, indent=1) + "\n", encoding="utf-8")
     if args.check:

@@ -19,9 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import briefing.sentences as S
-from briefing.clean import clean_article
-from briefing.ingest import ingest
+import briefing.read.sentences as S
+
+from briefing.read.clean import clean_article
+from briefing.read.files import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("BRIEFING_SHARED_DATA") or ROOT.parent / "shared" / "data")

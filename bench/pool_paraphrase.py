@@ -36,9 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing import paraphrase, similarity
-from briefing.normalize import comparison_key, signature
-from briefing.pool import _idf
+from briefing.pool import decisions as similarity
+from briefing.pool import paraphrase
+from briefing.pool.build import _idf
+from briefing.text.signature import comparison_key, signature
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -210,8 +211,8 @@ def oof_end_to_end(
 def end_to_end(rows: list[tuple[int, str, str]]) -> tuple[np.ndarray, int, float]:
     """The reviewers' check: two files, one sentence per line, through `build_pool`; which
     pairs end up in one fact, the number of facts and the seconds taken."""
-    from briefing.ingest import ingest
     from briefing.pipeline import pool_articles, prepare_articles
+    from briefing.read.files import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         first, second = Path(tmp, "first.txt"), Path(tmp, "second.txt")

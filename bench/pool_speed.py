@@ -17,8 +17,8 @@ from pathlib import Path
 
 from briefing.models import Article
 from briefing.pipeline import prepare_articles
-from briefing.pool import build_pool
-from briefing.sentences import split_article
+from briefing.pool.build import build_pool
+from briefing.read.sentences import split_article
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +68,7 @@ def main() -> None:
     print(f"process max RSS {rss:.0f} MiB ({rss - rss_before:+.0f} MiB during the pool)")
     if args.trace:
         # tracemalloc slows allocation-heavy code several times: a separate, traced run
-        from briefing.normalize import signature
+        from briefing.text.signature import signature
 
         signature.cache_clear()
         tracemalloc.start()

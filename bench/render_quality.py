@@ -16,10 +16,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from briefing.compose.attribution import find_attributions
+from briefing.compose.briefing import make_briefing
+from briefing.compose.prompt import load_prompt
 from briefing.models import Article
-from briefing.pipeline import Settings, make_briefing, pool_articles, prepare_articles
-from briefing.prompts import load_prompt
-from briefing.quotes import find_attributions
+from briefing.pipeline import pool_articles, prepare_articles
+from briefing.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(os.environ.get("BRIEFING_SHARED_DATA") or ROOT.parent / "shared" / "data") / "dev"

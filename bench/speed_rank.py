@@ -19,10 +19,10 @@ if not DEV.exists():
     DEV = Path("/work/shared/data/dev")
 
 from briefing.evaluate import load_clusters  # noqa: E402
-from briefing.features import _CACHE  # noqa: E402
 from briefing.pipeline import pool_articles, prepare_articles  # noqa: E402
-from briefing.rank import score_facts  # noqa: E402
-from briefing.select import Budget, select_facts  # noqa: E402
+from briefing.pool.index import _CACHE  # noqa: E402
+from briefing.rank.methods import score_facts  # noqa: E402
+from briefing.rank.select import Budget, select_facts  # noqa: E402
 
 
 def dev_articles() -> list:

@@ -76,8 +76,8 @@ def build_once(folder: Path, method: str, out: Path, prompt: str) -> tuple[float
 
 def count_facts(folder: Path) -> tuple[int, int]:
     sys.path.insert(0, str(ROOT))
-    from briefing.ingest import ingest
     from briefing.pipeline import pool_articles, prepare_articles
+    from briefing.read.files import ingest
 
     articles, _ = prepare_articles(ingest([folder]).articles)
     pool = pool_articles(articles)

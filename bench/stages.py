@@ -38,11 +38,12 @@ def main() -> None:
     gc.disable()  # as `build` runs (pipeline.without_cycle_collector)
     t0 = clock()
     w0 = time.perf_counter()
-    from briefing import pipeline, pool
-    from briefing.ingest import ingest
-    from briefing.output import save_briefing  # noqa: F401  (the CLI imports it too)
-    from briefing.prompts import load_prompt
-    from briefing.render import render
+    from briefing import pipeline
+    from briefing.compose.prompt import load_prompt
+    from briefing.deliver.files import save_briefing  # noqa: F401  (the CLI imports it too)
+    from briefing.pool import build as pool
+    from briefing.read.files import ingest
+    from briefing.render.formats import render
 
     spent["imports"] = clock() - t0
 

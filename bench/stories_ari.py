@@ -22,10 +22,10 @@ from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score
 
-from briefing.ingest import article_id
+from briefing.daily.stories import DEFAULT_THRESHOLD, cluster_articles
 from briefing.models import Article
 from briefing.pipeline import prepare_articles
-from briefing.stories import DEFAULT_THRESHOLD, cluster_articles
+from briefing.read.decode import article_id
 
 
 def _dev_dir() -> Path:

@@ -1,3 +1,3 @@
-from briefing.cli import run
+from briefing.cli.main import run
 
 run()

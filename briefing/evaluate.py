@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.errors import InputError
-from briefing.ingest import loads_json, records_from_json
 from briefing.models import Article
 from briefing.pipeline import pool_articles, prepare_articles
-from briefing.rank import DEFAULT_WEIGHTS, SUMY_METHODS, RankWeights, score_facts
-from briefing.select import Budget, select_facts
+from briefing.rank.methods import DEFAULT_WEIGHTS, SUMY_METHODS, score_facts
+from briefing.rank.select import Budget, select_facts
+from briefing.read.formats import loads_json, records_from_json
+from briefing.settings import RankWeights
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from briefing.mail import MailSettings
+from briefing.deliver.mail_settings import MailSettings
 
 HOST = "127.0.0.1"
 

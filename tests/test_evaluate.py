@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefing.cli import app
+from briefing.cli.main import app
 from briefing.evaluate import RougeRecall, evaluate, load_clusters, truncate
 
 runner = CliRunner()

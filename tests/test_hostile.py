@@ -22,8 +22,8 @@ import pytest
 from robustsupport import assert_inert
 from typer.testing import CliRunner
 
-from briefing.cli import app
-from briefing.prompts import load_prompt
+from briefing.cli.main import app
+from briefing.compose.prompt import load_prompt
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -363,11 +363,11 @@ def test_unreadable_prompt_file_is_a_prompt_error(tmp_path: Path) -> None:
 
 _MEASURE = """
 import resource, sys, time
-import briefing.cli, briefing.pipeline, briefing.render, briefing.output  # imports done first
+import briefing.cli.main, briefing.pipeline, briefing.render.formats, briefing.deliver.files  # imports done first
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
 try:
-    briefing.cli.app(sys.argv[1:])
+    briefing.cli.main.app(sys.argv[1:])
 except SystemExit as exc:
     code = exc.code or 0
 else:
@@ -471,7 +471,7 @@ def test_json_bombs_are_skipped_with_a_reason(tmp_path: Path) -> None:
 
 
 def test_feed_entity_bombs_and_external_entities_are_not_expanded() -> None:
-    from briefing.feeds import parse_feed
+    from briefing.read.web import parse_feed
 
     laughs = "".join(
         f'<!ENTITY l{i} "' + (f"&l{i - 1};" if i else "lol") * 10 + '">' for i in range(9))

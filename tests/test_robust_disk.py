@@ -18,7 +18,7 @@ import pytest
 from robustsupport import ROOT, cli, env
 from typer.testing import CliRunner
 
-from briefing.cli import app
+from briefing.cli.main import app
 
 EXAMPLES = ROOT / "examples" / "articles"
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="tmpfs and RLIMIT_FSIZE: Linux")

@@ -29,12 +29,15 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from robustsupport import assert_inert
 
+from briefing.compose.briefing import make_briefing
+from briefing.compose.prompt import load_prompt
+from briefing.deliver.mail_html import briefing_html
 from briefing.errors import BriefingError
-from briefing.ingest import ingest, split_record
-from briefing.mailhtml import briefing_html
-from briefing.pipeline import Settings, make_briefing, pool_articles, prepare_articles
-from briefing.prompts import load_prompt
-from briefing.render import render_html, render_markdown
+from briefing.pipeline import pool_articles, prepare_articles
+from briefing.read.files import ingest, split_record
+from briefing.render.html import render_html
+from briefing.render.markdown import render_markdown
+from briefing.settings import Settings
 
 WORDS = (
     "the council said ferry crossings to the island were cancelled on Tuesday after crews walked "

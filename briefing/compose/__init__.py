@@ -1,0 +1,1 @@
+"""Compose: the parts of a briefing (sections, headline, repeats, quotes, disputes, sources) from a ranked pool."""

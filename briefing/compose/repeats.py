@@ -1,0 +1,65 @@
+"""Near repeats: facts so alike that showing both would tell the reader one thing twice."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from briefing.models import Pool
+from briefing.text.figures import claims
+from briefing.text.neighbours import (
+    BLOCK_PAIRS,
+    alike_pairs_by_product,
+    as_product_lists,
+    candidate_pairs,
+    exact_cosines,
+    in_stored_order,
+    union_pairs,
+)
+from briefing.text.stems import stems
+from briefing.text.tfidf import TfidfVectorizer, normalize
+
+REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
+
+
+REPEAT_SAME_FIGURE = 0.25  # ... or this alike when they also give the same figure of a thing
+
+
+def _repeat_key(text: str) -> str:
+    """Stems plus normalised figures: "Twenty-six allies" and "26 of the allies" share both."""
+    figures = {f"#{c.value:g}" for c in claims(text)}
+    return " ".join(sorted(stems(text) | figures))
+
+
+def near_repeats(pool: Pool) -> dict[int, list[int]]:
+    """For each fact, the other facts so alike that showing both would repeat a fact."""
+    keys = [_repeat_key(f.text) for f in pool.facts]
+    try:
+        vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+")
+        X = normalize(vec.fit_transform(keys))
+    except ValueError:
+        return {}
+    figures = [{(c.value, u) for c in claims(f.text) for u in c.unit} for f in pool.facts]
+    Xs = in_stored_order(X)
+    if Xs is None:  # (never with textvec's rows) every pair sharing a stem, as a product
+        pairs = alike_pairs_by_product(X, REPEAT_SAME_FIGURE)
+    else:
+        # Only pairs that may be above REPEAT, or above REPEAT_SAME_FIGURE with a figure in
+        # common, are scored: never all pairs sharing a word.
+        with_figures = np.flatnonzero([bool(f) for f in figures])
+        fi, fj = candidate_pairs(X[with_figures], REPEAT_SAME_FIGURE)
+        figure_pairs = (with_figures[fi], with_figures[fj])
+        i, j = union_pairs(X.shape[0], candidate_pairs(X, REPEAT), figure_pairs)
+        # scored a slice at a time: a million candidates at once would hold their rows twice
+        kept = []
+        for s in range(0, len(i), BLOCK_PAIRS):
+            si, sj = i[s : s + BLOCK_PAIRS], j[s : s + BLOCK_PAIRS]
+            sims = exact_cosines(Xs, si, sj)
+            keep = sims > REPEAT_SAME_FIGURE
+            kept.append((si[keep], sj[keep], sims[keep]))
+        ki, kj, ks = (np.concatenate(parts) for parts in zip(*kept, strict=True)) if kept else (i, j, np.zeros(0))
+        pairs = as_product_lists(Xs, ki, kj, ks)
+    out: dict[int, list[int]] = {}
+    for i, j, v in pairs:
+        if v > REPEAT or figures[i] & figures[j]:
+            out.setdefault(i, []).append(j)
+    return out

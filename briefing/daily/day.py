@@ -1,0 +1,230 @@
+"""One day's briefing: stories, a section per story, updates of facts briefed before, also reported."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from briefing.compose.briefing import make_briefing
+from briefing.compose.prompt import Prompt, SectionSpec
+from briefing.daily.config import DailyConfig
+from briefing.daily.history import (
+    BriefedFact,
+    fact_key,
+)
+from briefing.daily.stories import Story, cluster_articles
+from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Skip
+from briefing.pipeline import pool_articles, without_cycle_collector
+from briefing.settings import Settings
+
+try:  # POSIX: one run per archive at a time
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+
+log = logging.getLogger(__name__)
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+DEVELOPING_SIMILARITY = 0.5  # a new fact this close to a briefed one is an update of it
+
+
+DEVELOPING_TITLE = "Developing"
+
+
+ALSO_TITLE = "Also reported"
+
+
+@dataclass(frozen=True, slots=True)
+class DayBriefing:
+    briefing: Briefing
+    stories: int
+    facts_new: int
+    facts_updates: int
+    facts_briefed: int
+    briefed: tuple[tuple[str, str], ...]  # (key, text) for every wording of every briefed fact
+    quoted: tuple[tuple[str, str], ...] = ()  # (key, text) of every quotation shown
+
+
+def _fact_keys(fact: Fact) -> set[str]:
+    return {fact_key(fact.text)} | {fact_key(m.text) for m in fact.members}
+
+
+def _updates(candidates: Sequence[Fact], earlier: Sequence[BriefedFact]) -> set[str]:
+    """Ids of candidate facts that restate an earlier-briefed fact with something changed."""
+    before = sorted({b.text for b in earlier if b.kind == "fact"})
+    if not candidates or not before:
+        return set()
+    texts = [f.text for f in candidates] + before
+    try:
+        X = TfidfVectorizer(sublinear_tf=True, stop_words=sorted(ENGLISH_STOP_WORDS)).fit_transform(texts)
+    except ValueError:
+        return set()
+    X = normalize(X)
+    sims = (X[: len(candidates)] @ X[len(candidates) :].T).toarray()
+    best = sims.max(axis=1)
+    return {f.id for f, s in zip(candidates, best, strict=True) if s >= DEVELOPING_SIMILARITY}
+
+
+def _section(pool: Pool, facts: Sequence[Fact], title: str, prompt: Prompt, settings: Settings,
+             sentences: int) -> tuple[Section, Briefing]:
+    """One section from `facts` (sources numbered over the whole pool), and the briefing around it."""
+    sub = replace(pool, facts=tuple(facts))
+    one = replace(prompt, sections=(SectionSpec(title),), sentences=sentences, words=None)
+    made = make_briefing(sub, one, replace(settings, sentences=sentences, words=None))
+    section = replace(made.sections[0], title=title) if made.sections else Section(title, ())
+    return section, made
+
+
+def _one_line(article: Article) -> str:
+    if article.title.strip():
+        return article.title.strip()
+    first = article.text.strip().split("\n", 1)[0]
+    words = first.split()
+    return " ".join(words[:25]) + ("…" if len(words) > 25 else "")
+
+
+def build_day(
+    articles: Sequence[Article],
+    earlier: Sequence[BriefedFact],
+    config: DailyConfig,
+    prompt: Prompt,
+    date: str,
+    skipped: Sequence[Skip] = (),
+    progress: Progress | None = None,
+) -> DayBriefing:
+    """The day's briefing from its new articles, leaving out what `earlier` briefings said."""
+    with without_cycle_collector():
+        return _build_day(articles, earlier, config, prompt, date, skipped, progress)
+
+
+def _build_day(
+    articles: Sequence[Article],
+    earlier: Sequence[BriefedFact],
+    config: DailyConfig,
+    prompt: Prompt,
+    date: str,
+    skipped: Sequence[Skip],
+    progress: Progress | None,
+) -> DayBriefing:
+    settings = Settings(method=config.method, prompt=prompt.name, date=date)
+    if not articles:
+        empty = Briefing(title=prompt.title.format(headline="no new articles", date=date), date=date,
+                         headline="", sections=(), sources=(), skipped=tuple(skipped),
+                         method=config.method)
+        return DayBriefing(empty, 0, 0, 0, 0, ())
+    if progress:
+        progress("building", 0, 4)
+    stories = cluster_articles(articles, config.threshold)
+    if progress:
+        progress("building", 1, 4)
+    pool = pool_articles(articles)
+    if progress:
+        progress("building", 2, 4)
+    family = {a.id: pool.families.get(a.id, a.id) for a in articles}
+    by_id = {a.id: a for a in articles}
+
+    def origins(story: Story) -> int:
+        return len({family[a] for a in story.articles})
+
+    order = sorted(range(len(stories)), key=lambda i: (-origins(stories[i]), -len(stories[i].articles), i))
+    ranked = [stories[i] for i in order]
+    featured = [s for s in ranked if origins(s) >= config.min_origins][: config.max_stories]
+    featured_ids = {s.id for s in featured}
+    rest = [s for s in ranked if s.id not in featured_ids]
+    # sources numbered story by story, so each section cites a run of neighbouring numbers
+    ordered = [by_id[a] for s in (*featured, *rest) for a in sorted(s.articles, key=lambda x: by_id[x].label)]
+    pool = replace(pool, articles=tuple(ordered))
+
+    story_of = {a: k for k, s in enumerate(featured) for a in s.articles}
+    briefed_keys = {b.key for b in earlier}
+    # a sentence quoting words an earlier briefing quoted says nothing new either
+    quote_keys = sorted({b.key for b in earlier if b.kind == "quote" and len(b.key.split()) >= 5})
+    facts_by_story: list[list[Fact]] = [[] for _ in featured]
+    already = 0
+    for fact in pool.facts:
+        keys = _fact_keys(fact)
+        if keys & briefed_keys or any(q in k for q in quote_keys for k in keys):
+            already += 1
+            continue
+        homes = [story_of[a] for a in fact.articles if a in story_of]
+        if homes:
+            counts = np.bincount(homes, minlength=len(featured))
+            facts_by_story[int(np.argmax(counts))].append(fact)
+    candidates = [f for facts in facts_by_story for f in facts]
+    update_ids = _updates(candidates, earlier)
+
+    sections: list[Section] = []
+    made_first: Briefing | None = None
+    extras: dict[str, list] = {"quotes": [], "disagreements": []}
+    shown: list[Item] = []
+    n_stories = 0
+    for story, facts in zip(featured, facts_by_story, strict=True):
+        fresh = [f for f in facts if f.id not in update_ids]
+        if not fresh:
+            continue
+        section, made = _section(pool, fresh, story.title, prompt, settings, config.story_sentences)
+        if not section.items:
+            continue
+        made_first = made_first or made
+        for name, bucket in extras.items():
+            # a quotation an earlier briefing carried is not news either
+            bucket += [x for x in getattr(made, name, ())
+                       if x not in bucket and fact_key(getattr(x, "text", "")) not in briefed_keys]
+        sections.append(section)
+        shown += section.items
+        n_stories += 1
+    facts_new = len(shown)
+    n_updates = 0
+    updates = [f for f in candidates if f.id in update_ids]
+    if updates and config.developing:
+        section, made = _section(pool, updates, DEVELOPING_TITLE, prompt, settings, config.developing)
+        if section.items:
+            made_first = made_first or made
+            sections.append(section)
+            shown += section.items
+            n_updates = len(section.items)
+    numbers = {a.id: n for n, a in enumerate(pool.articles, 1)}
+    also: list[Item] = []
+    for story in rest[: config.also_reported]:
+        members = sorted(story.articles, key=lambda x: by_id[x].label)
+        text = story.title if len(members) > 1 else _one_line(by_id[members[0]])
+        cites = tuple(sorted(numbers[a] for a in members))
+        also.append(Item(f"also:{story.id}", text, cites, origins(story)))
+    if also:
+        sections.append(Section(ALSO_TITLE, tuple(also)))
+    if progress:
+        progress("building", 3, 4)
+    if made_first is None:  # nothing new to say: still list the day's sources
+        _, made_first = _section(pool, (), ALSO_TITLE, prompt, settings, 1)
+    headline = next((it.text for sec in sections for it in sec.items), "")
+    short = headline if len(headline) <= 90 else headline[:87].rsplit(" ", 1)[0] + "…"
+    changes: dict[str, object] = {
+        "title": prompt.title.format(headline=short or "no new facts", date=date),
+        "date": date,
+        "headline": headline,
+        "sections": tuple(sections),
+        "skipped": tuple(skipped),
+    }
+    limit = getattr(prompt, "quotes", None)
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        extras["quotes"] = extras["quotes"][:limit]  # the prompt's budget for the whole day
+    for name, bucket in extras.items():
+        if hasattr(made_first, name):
+            changes[name] = tuple(bucket)
+    briefing = replace(made_first, **changes)
+    fact_ids = {it.fact_id for it in shown}
+    briefed = {(k, f.text) for f in pool.facts if f.id in fact_ids for k in _fact_keys(f)}
+    quoted = {(fact_key(q.text), q.text) for q in extras["quotes"] if getattr(q, "text", "")}
+    if progress:
+        progress("building", 4, 4)
+    return DayBriefing(briefing, n_stories, facts_new, n_updates, already, tuple(sorted(briefed)),
+                       tuple(sorted(quoted)))

@@ -1,0 +1,311 @@
+"""The outbox: every message is on disk before any attempt to send it, and leaves the outbox
+only once the server accepted it for every recipient.
+
+Layout of an outbox folder:
+    <key>.eml   the message exactly as sent (no Bcc header)
+    <key>.json  envelope (sender, recipients still to serve, Bcc included), attempts, last error
+    sent/       messages accepted for every recipient; also the ledger that stops re-sends
+A message's key is derived from its content, date and recipients (see mail.content_key), so
+sending the same briefing to the same people again is recognised and skipped."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+from briefing.atomic import write_atomic
+from briefing.compose.prompt import Prompt
+from briefing.deliver.files import slugify, unique_path
+from briefing.deliver.mail_settings import MailSettings
+from briefing.deliver.message import Composed, compose
+from briefing.deliver.smtp import SendFailure, deliver_once
+from briefing.errors import MailError, OutputError
+
+try:  # POSIX: one sender per outbox at a time, so two runs never send one message twice
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock; single runs are still safe
+    fcntl = None  # type: ignore[assignment]
+
+
+log = logging.getLogger(__name__)
+
+
+Sleep = Callable[[float], None]
+
+
+def default_outbox_dir() -> Path:
+    return platformdirs.user_data_path("briefing") / "outbox"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One message waiting in the outbox (or, under sent/, delivered)."""
+
+    key: str
+    eml: Path
+    message_id: str
+    subject: str
+    sender: str
+    recipients: tuple[str, ...]  # still to be served
+    delivered: tuple[str, ...] = ()  # already accepted by the server
+    attempts: int = 0
+    last_error: str = ""
+    last_attempt: str = ""
+    permanent: bool = False  # the last failure will not go away by waiting
+    created: str = ""
+    broken: bool = False  # its record is missing or unreadable: listed, never sent
+
+    @property
+    def sidecar(self) -> Path:
+        return self.eml.with_suffix(".json")
+
+    @property
+    def reason(self) -> str:
+        if not self.last_error:
+            return "not tried yet"
+        kind = "permanent failure" if self.permanent else "temporary failure"
+        return f"{kind}: {self.last_error}"
+
+    def to_json(self) -> str:
+        data = {
+            "message_id": self.message_id, "subject": self.subject, "sender": self.sender,
+            "recipients": list(self.recipients), "delivered": list(self.delivered),
+            "attempts": self.attempts, "last_error": self.last_error,
+            "last_attempt": self.last_attempt, "permanent": self.permanent,
+            "created": self.created,
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What became of one message. `status`: sent | already-sent | waiting (temporary failure,
+    kept for a retry) | failed (permanent failure, kept) | dry-run."""
+
+    status: str
+    message_id: str
+    path: Path  # where the .eml is now
+    subject: str = ""
+    attempts: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("sent", "already-sent", "dry-run")
+
+    def check(self) -> SendResult:
+        """Raise MailError (exit code 6) unless the message reached every recipient."""
+        if not self.ok:
+            raise MailError(f"{self.error} (kept in the outbox: {self.path})")
+        return self
+
+
+class Outbox:
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self.sent_dir = self.folder / "sent"
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _load(self, eml: Path) -> Entry:
+        sidecar = eml.with_suffix(".json")
+        try:
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as exc:
+            # Still listed (nothing is lost), but never sent: without its record the envelope,
+            # Bcc included, is unknown.
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return Entry(key=eml.stem, eml=eml, message_id="", subject="", sender="",
+                         recipients=(), last_error=f"record {sidecar.name} unreadable ({why})",
+                         permanent=True, broken=True)
+        return Entry(
+            key=eml.stem, eml=eml, message_id=str(data.get("message_id", "")),
+            subject=str(data.get("subject", "")), sender=str(data.get("sender", "")),
+            recipients=tuple(data.get("recipients", ())),
+            delivered=tuple(data.get("delivered", ())), attempts=int(data.get("attempts", 0)),
+            last_error=str(data.get("last_error", "")),
+            last_attempt=str(data.get("last_attempt", "")),
+            permanent=bool(data.get("permanent", False)), created=str(data.get("created", "")),
+        )
+
+    def entries(self) -> list[Entry]:
+        """Messages waiting, oldest key first."""
+        if not self.folder.is_dir():
+            return []
+        return [self._load(p) for p in sorted(self.folder.glob("*.eml"))]
+
+    def sent(self) -> list[Entry]:
+        if not self.sent_dir.is_dir():
+            return []
+        return [self._load(p) for p in sorted(self.sent_dir.glob("*.eml"))]
+
+    def is_sent(self, key: str) -> bool:
+        return (self.sent_dir / f"{key}.eml").exists()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _save(self, entry: Entry) -> Entry:
+        write_atomic(entry.sidecar, entry.to_json(), overwrite=True)
+        return entry
+
+    def _enqueue(self, composed: Composed) -> Entry:
+        """Put a message in the outbox: the record first, then the message, both atomic (an
+        interruption between leaves only a record, which is ignored and later overwritten).
+        A message already waiting under the same key is kept as it is."""
+        eml = self.folder / f"{composed.key}.eml"
+        if eml.exists():
+            return self._load(eml)
+        entry = Entry(
+            key=composed.key, eml=eml, message_id=composed.message_id, subject=composed.subject,
+            sender=composed.sender, recipients=composed.recipients, created=_now(),
+        )
+        self._save(entry)
+        write_atomic(eml, composed.data.decode("ascii"), overwrite=True)
+        return entry
+
+    def _mark_sent(self, entry: Entry) -> Path:
+        """Move a delivered message to sent/: its record there first, then the message (the
+        move that makes it count as sent), then the old record goes."""
+        target = self.sent_dir / entry.eml.name
+        write_atomic(target.with_suffix(".json"), entry.to_json(), overwrite=True)
+        os.replace(entry.eml, target)
+        entry.sidecar.unlink(missing_ok=True)
+        return target
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if fcntl is None:
+            yield
+            return
+        with open(self.folder / ".lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # -- sending -------------------------------------------------------------------------
+
+    def send(self, composed: Composed, settings: MailSettings, sleep: Sleep = time.sleep) -> SendResult:
+        """Queue a message and deliver it, unless the same message was sent before."""
+        with self._locked():
+            if self.is_sent(composed.key):
+                (self.folder / f"{composed.key}.json").unlink(missing_ok=True)
+                path = self.sent_dir / f"{composed.key}.eml"
+                return SendResult("already-sent", composed.message_id, path, composed.subject)
+            self._enqueue(composed)
+            return self._deliver(composed.key, settings, sleep)
+
+    def deliver(self, key: str, settings: MailSettings, sleep: Sleep = time.sleep) -> SendResult:
+        """Try to send one waiting message, retrying temporary failures with backoff."""
+        with self._locked():
+            return self._deliver(key, settings, sleep)
+
+    def _deliver(self, key: str, settings: MailSettings, sleep: Sleep) -> SendResult:
+        eml = self.folder / f"{key}.eml"
+        if not eml.exists():  # another run delivered it meanwhile
+            if self.is_sent(key):
+                entry = self._load(self.sent_dir / f"{key}.eml")
+                return SendResult("already-sent", entry.message_id, entry.eml, entry.subject)
+            raise OutputError(f"{eml}: no such message in the outbox")
+        entry = self._load(eml)
+        if entry.broken:
+            return SendResult("failed", "", eml, "", 0, entry.last_error)
+        if not entry.recipients:  # every recipient was served before an interruption
+            path = self._mark_sent(entry)
+            return SendResult("sent", entry.message_id, path, entry.subject, entry.attempts)
+        data = eml.read_bytes()
+        delay = settings.backoff
+        for attempt in range(settings.retries + 1):
+            if attempt:
+                log.info("retrying %s in %.2fs", key, delay)
+                sleep(delay)
+                delay *= 2
+            entry = self._attempt(entry, data, settings)
+            if not entry.last_error:
+                path = self._mark_sent(entry)
+                return SendResult("sent", entry.message_id, path, entry.subject, entry.attempts)
+            log.info("%s not sent: %s", key, entry.last_error)
+            if entry.permanent:
+                break
+        status = "failed" if entry.permanent else "waiting"
+        return SendResult(status, entry.message_id, entry.eml, entry.subject, entry.attempts,
+                          entry.last_error)
+
+    def _attempt(self, entry: Entry, data: bytes, settings: MailSettings) -> Entry:
+        """One SMTP transaction for the recipients still waiting; the record is saved after it
+        so that a recipient once accepted is never sent to again."""
+        error, temporary = "", True
+        try:
+            refusals = deliver_once(data, entry.sender, entry.recipients, settings)
+        except SendFailure as exc:
+            error, temporary = str(exc), exc.temporary
+        else:
+            refused = {r.recipient for r in refusals}
+            entry = replace(
+                entry,
+                recipients=tuple(r for r in entry.recipients if r in refused),
+                delivered=(*entry.delivered, *(r for r in entry.recipients if r not in refused)),
+            )
+            if refusals:
+                error = "refused " + "; ".join(f"{r.recipient}: {r.code} {r.reason}"
+                                               for r in refusals)
+                temporary = any(r.temporary for r in refusals)
+        entry = replace(entry, attempts=entry.attempts + 1, last_attempt=_now(), last_error=error,
+                        permanent=bool(error) and not temporary)
+        return self._save(entry)
+
+    def retry_all(self, settings: MailSettings, sleep: Sleep = time.sleep) -> list[SendResult]:
+        return [self.deliver(entry.key, settings, sleep) for entry in self.entries()]
+
+
+def outbox_for(settings: MailSettings, outbox_dir: Path | str | None = None) -> Outbox:
+    return Outbox(outbox_dir or settings.outbox or default_outbox_dir())
+
+
+def queue_and_send(
+    markdown_text: str,
+    settings: MailSettings,
+    outbox_dir: Path | str | None = None,
+    *,
+    prompt: Prompt | None = None,
+    sleep: Sleep = time.sleep,
+    now: dt.datetime | None = None,
+) -> SendResult:
+    """Compose a briefing's email, put it in the outbox, and send it unless the same message
+    was sent before. Never raises for a failed delivery: look at the result (or `.check()`)."""
+    settings.check_sendable()
+    composed = compose(markdown_text, settings, prompt=prompt, now=now)
+    return outbox_for(settings, outbox_dir).send(composed, settings, sleep)
+
+
+def write_dry_run(
+    markdown_text: str,
+    settings: MailSettings,
+    out_dir: Path | str,
+    *,
+    prompt: Prompt | None = None,
+    stem: str = "",
+    now: dt.datetime | None = None,
+) -> SendResult:
+    """Write the message that would be sent as a .eml file in `out_dir`; send nothing."""
+    composed = compose(markdown_text, settings, prompt=prompt, now=now)
+    name = stem or slugify(composed.subject)
+    path = write_atomic(unique_path(Path(out_dir), name, "eml"), composed.data.decode("ascii"))
+    return SendResult("dry-run", composed.message_id, path, composed.subject)

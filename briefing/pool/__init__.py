@@ -1,0 +1,1 @@
+"""Pool: merge sentences that state one fact into a Fact crediting every source; families; the shared index."""

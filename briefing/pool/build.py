@@ -1,0 +1,214 @@
+"""Pool: merge sentences that state the same fact into one `Fact` crediting every source.
+
+Stages: normalise every sentence (`normalize`), find candidate pairs with a thresholded sparse
+product of TF-IDF vectors (sub-quadratic in practice: only pairs sharing weighted words are
+ever scored), decide each candidate (`similarity`), then join decided pairs strongest first
+unless a join would put two sentences that differ in substance in one fact. Articles that
+are copies of one report are grouped into families (`syndication`); a fact's origins are the
+families that carry it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefing.executor import map_ordered
+from briefing.models import Article, Fact, Pool, Sentence
+from briefing.pool.candidates import CANDIDATE_COSINE, candidate_pairs
+from briefing.pool.decisions import RELATED_THRESHOLD, Decision, decide
+from briefing.pool.families import families_from_links
+from briefing.text.signature import Signature, comparison_key, signature
+
+PARALLEL_SENTENCES = 3000  # from this many sentences, signatures are made on two cores
+
+
+PARALLEL_PAIRS = 400  # from this many candidate pairs, decisions are made on two cores
+
+
+WELL_FORMED = re.compile(r"""^["'“‘(]?[A-Z0-9].*[.!?…]["'”’)]*$""", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A decided candidate pair (indices into the flat sentence list)."""
+
+    i: int
+    j: int
+    decision: Decision
+
+
+def _idf(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
+    # Over distinct sentences: a copied article must not make its own words look common, or
+    # duplicating an input would change which sentences merge.
+    distinct = {(sig.stems, sig.numbers) for sig in signatures}
+    df: Counter[str] = Counter()
+    for stems, numbers in distinct:
+        df.update(stems)
+        df.update(numbers)
+    n = len(distinct)
+    idf = {w: math.log((n + 1) / (c + 1)) + 1.0 for w, c in df.items()}
+    return idf, math.log(n + 1) + 1.0
+
+
+def normalise(text: str) -> str:
+    """Exact-copy key of a sentence (quotes, dashes, spacing, case and punctuation folded)."""
+    return comparison_key(text)
+
+
+class _Clusters:
+    """Union-find that refuses a join putting two sentences marked apart in one cluster."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.members: dict[int, set[int]] = {i: {i} for i in range(n)}
+        self.apart: dict[int, set[int]] = defaultdict(set)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def keep_apart(self, i: int, j: int) -> None:
+        self.apart[self.find(i)].add(j)
+        self.apart[self.find(j)].add(i)
+
+    def join(self, i: int, j: int) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return True
+        if self.apart[ri] & self.members[rj] or self.apart[rj] & self.members[ri]:
+            return False
+        if len(self.members[ri]) < len(self.members[rj]):
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.members[ri] |= self.members.pop(rj)
+        self.apart[ri] |= self.apart.pop(rj, set())
+        return True
+
+
+def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
+    """Every candidate pair with its decision (exact copies included)."""
+    idf, default_idf = _idf(signatures)
+    pairs = candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist()
+    # one decision per distinct (text, text, same article): copies recur in many pairs
+    task_of: dict[tuple[str, str, bool], int] = {}
+    tasks: list[tuple[int, int, bool]] = []
+    keys: list[int] = []
+    for i, j in pairs:
+        # within one article only near-verbatim repeats (a repeated lead) are one fact
+        same_article = flat[i].article_id == flat[j].article_id
+        key = (flat[i].text, flat[j].text, same_article)
+        if key not in task_of:
+            task_of[key] = len(tasks)
+            tasks.append((i, j, same_article))
+        keys.append(task_of[key])
+    decisions = map_ordered(
+        lambda t: decide(signatures[t[0]], signatures[t[1]], idf, default_idf, allow_level2=not t[2]),
+        tasks,
+        PARALLEL_PAIRS,
+        cost=lambda t: len(signatures[t[0]].words) + len(signatures[t[1]].words),
+    )
+    links: list[Link] = []
+    for (i, j), k in zip(pairs, keys, strict=True):
+        d = decisions[k]
+        if d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD:
+            links.append(Link(i, j, d))
+    # exact copies with no content words (short quotes) never become candidates
+    by_key: dict[str, int] = {}
+    for i, s in enumerate(flat):
+        key = comparison_key(s.text)
+        if key and key in by_key and not signatures[i].stems:
+            links.append(Link(by_key[key], i, Decision(1, 1.0)))
+        by_key.setdefault(key, i)
+    return links
+
+
+def _canonical(members: Sequence[Sentence]) -> str:
+    """The most widely carried complete wording; ties go to the longer, then the smaller text."""
+    carried: dict[str, set[str]] = defaultdict(set)
+    for m in members:
+        carried[m.text].add(m.article_id)
+    return min(
+        carried,
+        key=lambda t: (not WELL_FORMED.match(t), -len(carried[t]), -len(t), t),
+    )
+
+
+def _sort_key(s: Sentence) -> tuple[str, int, str]:
+    return (s.article_id, s.index, s.text)
+
+
+def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]) -> Pool:
+    """Merge the sentences of `articles` into facts; `sentences[k]` belongs to `articles[k]`."""
+    order = {a.id: k for k, a in enumerate(articles)}
+    flat = sorted((s for sents in sentences for s in sents if s.text.strip()), key=_sort_key)
+    flat = list({s.id: s for s in flat}.values())  # a sentence given twice is one sentence
+    signatures = map_ordered(signature, [s.text for s in flat], PARALLEL_SENTENCES, cost=len)
+    links = decide_links(flat, signatures)
+
+    # families first: they come from near-verbatim copies, which no merge decision changes
+    level1_pairs = [(ln.i, ln.j) for ln in links if ln.decision.level == 1]
+    families = families_from_links(articles, flat, signatures, level1_pairs)
+
+    def accepted(link: Link) -> bool:
+        if link.decision.level:
+            return True
+        # a copy cut short by one reprint is the same fact; across origins it may be a new one
+        fam_i, fam_j = families[flat[link.i].article_id], families[flat[link.j].article_id]
+        return link.decision.cut and not link.decision.veto and fam_i == fam_j
+
+    clusters = _Clusters(len(flat))
+    for link in links:
+        if link.decision.veto:
+            clusters.keep_apart(link.i, link.j)
+    merged = [ln for ln in links if accepted(ln)]
+    merged.sort(key=lambda ln: (ln.decision.level or 1, -ln.decision.score, ln.i, ln.j))
+    for link in merged:
+        clusters.join(link.i, link.j)
+    lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(flat)):
+        groups[clusters.find(i)].append(i)
+
+    drafts = []
+    for idx in groups.values():
+        members = [flat[i] for i in idx]
+        position = min(m.index / lengths[m.article_id] for m in members)
+        text = _canonical(members)
+        drafts.append((position, text, idx))
+    drafts.sort(key=lambda d: (d[0], d[1], [flat[i].id for i in d[2]]))
+    fact_of: dict[int, int] = {}
+    for n, (_, _, idx) in enumerate(drafts):
+        for i in idx:
+            fact_of[i] = n
+    ids = [f"f{n + 1}" for n in range(len(drafts))]
+
+    related: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        a, b = fact_of[link.i], fact_of[link.j]
+        if a != b and (link.decision.veto or link.decision.cut or link.decision.score >= RELATED_THRESHOLD):
+            related[a].add(b)
+            related[b].add(a)
+
+    facts: list[Fact] = []
+    for n, (position, text, idx) in enumerate(drafts):
+        members = sorted((flat[i] for i in idx), key=lambda m: (order[m.article_id], m.index))
+        arts = tuple(dict.fromkeys(m.article_id for m in members))
+        origins = tuple(sorted({families[a] for a in arts}))
+        facts.append(
+            Fact(
+                id=ids[n],
+                text=text,
+                members=tuple(members),
+                articles=arts,
+                origins=origins,
+                related=tuple(ids[r] for r in sorted(related[n])),
+                position=position,
+            )
+        )
+    return Pool(articles=tuple(articles), facts=tuple(facts), families=families)

@@ -1,0 +1,87 @@
+"""Candidate sentence pairs for the merge: a thresholded sparse product over distinct stem rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from briefing.text.signature import Signature
+
+CANDIDATE_COSINE = 0.4  # TF-IDF cosine below which a pair is never scored
+
+
+CHUNK_ROWS = 2048  # rows of the sparse product computed at once (bounds memory)
+
+
+# Candidates kept per distinct sentence (all of them on every dev cluster, where the most any
+# sentence has is 38): bounds the cost of many near-identical lines to grow linearly.
+MAX_NEIGHBOURS = 64
+
+
+def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], threshold: float) -> np.ndarray:
+    """Pairs (i < j) whose TF-IDF cosine over stems and numbers reaches `threshold`.
+
+    Computed as a chunked sparse product, keeping only entries above the threshold, so memory
+    and time follow the number of similar pairs rather than the square of the pool. Sentences
+    with the same stems and numbers (copies, reprints) share one row of the product: their
+    cosines are the same numbers, and each pair of rows is expanded to all its sentences. A
+    pair of rows is kept when either is among the other's `MAX_NEIGHBOURS` most similar rows.
+    """
+    n = len(signatures)
+    row_of: dict[frozenset[str], int] = {}
+    members: list[list[int]] = []
+    for i, sig in enumerate(signatures):
+        key = sig.stems | sig.numbers
+        r = row_of.setdefault(key, len(row_of))
+        if r == len(members):
+            members.append([])
+        members[r].append(i)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    words = [sorted(key) for key in row_of]
+    vocab: dict[str, int] = {}
+    cols = [vocab.setdefault(w, len(vocab)) for ws in words for w in ws]
+    if not vocab:
+        return np.zeros((0, 2), dtype=np.int64)
+    m = len(row_of)
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=m), out=indptr[1:])
+    weight = np.fromiter((idf[w] for w in vocab), dtype=np.float64, count=len(vocab))
+    x = sparse.csr_matrix((weight[cols], np.asarray(cols, dtype=np.int64), indptr), shape=(m, len(vocab)))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x = sparse.diags(1.0 / norms) @ x
+    xt = x.T.tocsr()
+    # each row's MAX_NEIGHBOURS most similar other rows (ties: the lower row), so that many
+    # near-identical lines (a boilerplate sentence with a name or number changed) cost
+    # MAX_NEIGHBOURS decisions each instead of one per pair of them
+    near: list[np.ndarray] = []
+    for start in range(0, m, CHUNK_ROWS):
+        block = (x[start : start + CHUNK_ROWS] @ xt).tocoo()
+        keep = (block.data >= threshold) & (block.row + start != block.col)
+        us, vs, sims = block.row[keep] + start, block.col[keep], block.data[keep]
+        order = np.lexsort((vs, -sims, us))
+        us, vs = us[order], vs[order]
+        rank = np.arange(len(us)) - np.searchsorted(us, us, side="left")
+        top = rank < MAX_NEIGHBOURS
+        near.append(np.minimum(us[top], vs[top]) * m + np.maximum(us[top], vs[top]))
+    row_pairs = np.unique(np.concatenate(near)) if near else np.zeros(0, dtype=np.int64)
+    us, vs = row_pairs // m, row_pairs % m
+    # the sentence of a row that stands for one sentence only, else -1 (copies: expanded below)
+    alone = np.array([ms[0] if len(ms) == 1 else -1 for ms in members], dtype=np.int64)
+    a, b = alone[us], alone[vs]
+    simple = (a >= 0) & (b >= 0)
+    found = [np.column_stack([np.minimum(a[simple], b[simple]), np.maximum(a[simple], b[simple])])]
+    for u, v in zip(us[~simple].tolist(), vs[~simple].tolist(), strict=True):
+        ai = np.repeat(np.asarray(members[u], dtype=np.int64), len(members[v]))
+        bj = np.tile(np.asarray(members[v], dtype=np.int64), len(members[u]))
+        found.append(np.column_stack([np.minimum(ai, bj), np.maximum(ai, bj)]))
+    for ms, ws in zip(members, words, strict=True):  # copies of one another: every pair of them
+        if len(ms) > 1 and ws:
+            idx = np.asarray(ms, dtype=np.int64)
+            iu, ju = np.triu_indices(len(ms), k=1)
+            found.append(np.column_stack([idx[iu], idx[ju]]))
+    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs

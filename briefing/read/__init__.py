@@ -1,0 +1,1 @@
+"""Read: files, records, pages and feeds into Articles; cleaning, language, sentences."""

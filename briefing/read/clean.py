@@ -1,0 +1,268 @@
+"""Clean: strip what is not reporting (navigation, marketing footers, captions, hashes, separators,
+bylines, credits, datelines, subheads, markup) and read the metadata the text itself gives
+(outlet, date, title, byline, dateline, wire).
+
+Every rule is about the *shape* of a kind of noise (a short line of interface words, a line
+talking to the reader about subscribing, a description ending in a photo credit, ...), never a
+string taken from one site. Each line is classified once, then its position in the article
+(before, inside or after the body) decides what a heading-like or credit-like line is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from briefing.models import Article
+from briefing.read.furniture import (
+    _DESK_ENDINGS,
+    _ORG,
+    _PERSON,
+    _WIRE_DASH,
+    AUTHOR_TAG,
+    BY_LINE,
+    CLOSING_CREDIT,
+    CREDIT_LINE,
+    CREDIT_NAMES,
+    DATELINE,
+    EDITORIAL_NOTE,
+    LABEL,
+    LEADING_DATE,
+    MAX_NOISE_WORDS,
+    REPORTED_FROM,
+    TABLE_ROW,
+    TERMINAL,
+    _best_site,
+    _date_line,
+    _ends_with_function_word,
+    _heading_text,
+    _strip_desk_notes,
+    _tidy_name,
+    _words,
+    is_caption,
+    is_footer,
+    is_hash,
+    is_heading_like,
+    is_navigation,
+    is_separator,
+    is_wire_note,
+    site_from_footer,
+    wire_name,
+)
+from briefing.read.markup import strip_markup
+from briefing.text.dates import parse_date
+
+BODY, DROP, HEADING, LABEL_KIND, DATE, BYLINE, CREDIT, CLOSING = range(8)
+
+
+_CREDIT_HINTS = ("report", "contribut", "editing", "writing", "compiled", "wrote")
+
+
+def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> int:
+    """The kind of one non-blank line; metadata it carries goes into `meta`/`sites`."""
+    n_words = _words(line)
+    if n_words > MAX_NOISE_WORDS:
+        return BODY
+    if is_separator(line) or is_hash(line) or TABLE_ROW.match(line) or EDITORIAL_NOTE.match(line):
+        return DROP
+    if is_wire_note(line):
+        return DROP
+    tag = AUTHOR_TAG.match(line)
+    if tag:
+        meta.setdefault("credit_byline", tag.group("names"))
+        meta.setdefault("credit_org", _tidy_name(tag.group("org")))
+        return CREDIT
+    if is_navigation(line):
+        return DROP
+    if is_footer(line):
+        strength, name = site_from_footer(line)
+        if name:
+            sites.append((strength, name))
+        return DROP
+    if LABEL.match(line) and _words(line) <= 5:
+        return LABEL_KIND
+    if is_caption(line):
+        return DROP
+    low = line.lower()
+    if any(h in low for h in _CREDIT_HINTS) and (
+        CREDIT_LINE.search(line) and n_words <= 45 or REPORTED_FROM.match(line)
+    ):
+        m = CREDIT_NAMES.match(line)
+        if m:
+            meta.setdefault("credit_byline", _tidy_people(m.group("names") or m.group("by")))
+        return CREDIT
+    by = BY_LINE.match(line)
+    if by and _words(line) <= 16 and not TERMINAL.search(line.rstrip(".")):
+        meta.setdefault("byline", _tidy_people(by.group("names")))
+        rest = (by.group("rest") or "").strip()
+        date = parse_date(rest)
+        if date:
+            meta.setdefault("date", date)
+        elif rest and re.match(_ORG + r"$", rest) and _words(rest) <= 6:
+            meta.setdefault("credit_org", _tidy_name(rest))
+        return BYLINE
+    date = _date_line(line) if n_words <= 14 else ""
+    if date:
+        meta.setdefault("date", date)
+        return DATE
+    if CLOSING_CREDIT.match(line) and _words(line) <= 14:
+        return CLOSING
+    if is_heading_like(line):
+        return HEADING
+    return BODY
+
+
+def _tidy_people(names: str) -> str:
+    names = re.sub(r"\s+", " ", names).strip(" ,")
+    names = re.sub(r"\s+And\s+", " and ", names)
+    if names.isupper():
+        names = names.title()
+    return names
+
+
+def _continues(prev: str, line: str) -> bool:
+    """`line` carries on the sentence `prev` started (a hard line break mid-sentence)."""
+    return bool(prev) and not TERMINAL.search(prev) and (
+        _ends_with_function_word(prev)
+        or prev[-1] in ",;:—–-("
+        or line[:1].islower()
+        or line[:1] in "“\"‘"
+        and line[1:2].islower()
+    )
+
+
+def _is_question_subhead(lines: list[str], i: int) -> bool:
+    """`What happens next?` standing alone between paragraphs is a subhead, not reporting."""
+    line = lines[i]
+    return (
+        line.endswith("?")
+        and _words(line) <= 10
+        and line[0].isupper()
+        and not lines[i - 1]
+        and (i + 1 >= len(lines) or not lines[i + 1])
+    )
+
+
+def _norm(line: str) -> str:
+    """A paragraph's identity for spotting repeats: case and spacing ignored."""
+    return " ".join(line.lower().split()).strip(" .,;:!?\"'“”‘’")
+
+
+def _join_broken_sentences(lines: list[str], kinds: list[int]) -> list[int]:
+    """Lines that carry a sentence across a hard line break are body, whatever they look like
+    alone (`... six weeks after a storm` / `tore away part of its deck.`)."""
+    for i in range(len(lines)):
+        if kinds[i] in (HEADING, CLOSING) and i and lines[i - 1] and kinds[i - 1] == BODY:
+            if _continues(lines[i - 1], lines[i]):
+                kinds[i] = BODY
+        if kinds[i] == HEADING and i + 1 < len(lines) and lines[i + 1] and kinds[i + 1] == BODY:
+            if _continues(lines[i], lines[i + 1]) or lines[i + 1][:1].islower():
+                kinds[i] = BODY
+    return kinds
+
+
+def _outlet(article: Article, meta: dict[str, str], sites: list[tuple[int, str]]) -> str:
+    """Who published it: the input's own metadata, else a label line (`BBC :`), a footer naming
+    the site, a closing credit's organisation, and last the wire in the dateline."""
+    wire = wire_name(meta["wire"]) if meta.get("wire") else ""
+    return (
+        article.outlet
+        or meta.get("label")
+        or _best_site(sites)
+        or meta.get("credit_org")
+        or wire
+    )
+
+
+def clean_article(article: Article) -> Article:
+    """Return the article with noise removed and metadata filled from the text."""
+    text = strip_markup(article.text)
+    meta: dict[str, str] = {}
+    m = LEADING_DATE.match(text)
+    if m:
+        meta["date"] = m.group(1)
+        text = text[m.end() :]
+    lines = [" ".join(ln.split()) for ln in text.split("\n")]  # str.split knows NBSP & co.
+    lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
+    sites: list[tuple[int, str]] = []
+    kinds = _join_broken_sentences(lines, [_classify(ln, meta, sites) if ln else -1 for ln in lines])
+
+    body_idx = [i for i, k in enumerate(kinds) if k == BODY]
+    first = body_idx[0] if body_idx else len(lines)
+    last = body_idx[-1] if body_idx else -1
+
+    kept: list[str] = []  # body lines; "" marks a paragraph break
+    subheads: list[str] = []
+    title = ""
+    seen: set[str] = set()
+    for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if kind == -1:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        if kind == LABEL_KIND:
+            label = LABEL.match(line).group("name")  # type: ignore[union-attr]
+            if i < first:
+                meta.setdefault("label", _tidy_name(label))
+                continue
+            kind = HEADING
+            line = label
+        if kind == CLOSING:
+            cm = CLOSING_CREDIT.match(line)
+            if cm and (i < first or i > last or i >= len(lines) - 3):
+                meta.setdefault("byline", _tidy_people(cm.group("names")))
+                meta.setdefault("credit_org", _tidy_name(cm.group("org")))
+                continue
+            kind = HEADING
+        if kind == HEADING:
+            heading = _heading_text(line) or line
+            if i < first:
+                if not title and _words(heading) >= 2:
+                    title = heading
+                elif not meta.get("byline") and re.fullmatch(_PERSON, heading) and title:
+                    meta["byline"] = heading
+                continue
+            if first < i < last:
+                subheads.append(heading)
+                if kept and kept[-1]:
+                    kept.append("")
+            continue
+        if kind != BODY:
+            continue
+        if first < i < last and _is_question_subhead(lines, i):
+            subheads.append(line)
+            continue
+        if i <= first + 8:
+            d = DATELINE.match(line)
+            if d and len(line) - d.end() >= 20:
+                wire = d.group("wire1") or d.group("wire2") or ""
+                if wire:
+                    meta.setdefault("wire", wire.strip())
+                meta.setdefault("dateline", line[: d.end()].strip(" —–-_:"))
+                line = line[d.end() :]
+        key = _norm(line)
+        if len(key) > 40 and key in seen:
+            continue  # a paragraph the page repeats (often the lead)
+        seen.add(key)
+        kept.append(_WIRE_DASH.sub("—", line))
+
+    body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
+    return replace(
+        article,
+        text=body,
+        title=article.title or title,
+        outlet=_outlet(article, meta, sites),
+        date=article.date or meta.get("date", ""),
+        byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
+        dateline=article.dateline or meta.get("dateline", ""),
+        subheads=article.subheads + tuple(subheads),
+    )
+
+
+def fallback_outlet(article: Article) -> Article:
+    """Articles that name no outlet are credited to their file name (without extension)."""
+    if article.outlet:
+        return article
+    stem = article.label.rsplit("#", 1)[0]
+    stem = stem.rsplit(".", 1)[0] if "." in stem and "://" not in stem else stem
+    return replace(article, outlet=stem)

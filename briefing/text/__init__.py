@@ -1,0 +1,1 @@
+"""Text tools that know no Article or Pool: word lists, signatures, stems, figures, dates, tf-idf, neighbours, Punkt."""
