@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import briefing.read.sentences as S
-
 from briefing.read.clean import clean_article
 from briefing.read.files import ingest
 
