@@ -31,10 +31,10 @@ from _data import write_articles
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = """
 import sys
-from briefing.clean import clean_article, fallback_outlet
-from briefing.ingest import ingest
-from briefing.parallel import map_ordered
-from briefing.sentences import split_article
+from briefing.executor import map_ordered
+from briefing.read.clean import clean_article, fallback_outlet
+from briefing.read.files import ingest
+from briefing.read.sentences import split_article
 
 def one(article):
     return len(split_article(fallback_outlet(clean_article(article))))

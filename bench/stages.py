@@ -39,6 +39,7 @@ def main() -> None:
     t0 = clock()
     w0 = time.perf_counter()
     from briefing import pipeline
+    from briefing.compose import briefing as composer
     from briefing.compose.prompt import load_prompt
     from briefing.deliver.files import save_briefing  # noqa: F401  (the CLI imports it too)
     from briefing.pool import build as pool
@@ -68,7 +69,7 @@ def main() -> None:
         "find_attributions", "group_quotes", "find_disagreements", "near_repeats", "score_facts",
         "select_facts", "headline_of", "pick_quotes", "stems", "standalone", "originals_of",
     ):
-        timed(pipeline, name, f"briefing: {name}")
+        timed(composer, name, f"briefing: {name}")
 
     def stage(label: str, fn, *a):
         t = clock()
@@ -85,8 +86,10 @@ def main() -> None:
         articles, _ = stage("clean", pipeline.prepare_articles, result.articles)
         sentences = stage("split (Punkt)", lambda: [pipeline.split_article(a) for a in articles])
     built = stage("pool (total)", pool.build_pool, articles, sentences)
-    settings = pipeline.Settings(method=args.method)
-    briefing = stage("briefing (total)", pipeline.make_briefing, built, prompt, settings)
+    from briefing.settings import Settings
+
+    settings = Settings(method=args.method)
+    briefing = stage("briefing (total)", composer.make_briefing, built, prompt, settings)
     stage("render markdown", render, briefing, "markdown")
     total = clock() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

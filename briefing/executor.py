@@ -1,189 +1,208 @@
-"""Independent work on a second core: a forked child computes, the parent carries on.
+"""Where parallel work runs: one seam, chosen by the `workers` setting.
 
-Only large inputs are split (a fork and the pickling of results cost a few milliseconds), and
-only where `fork` exists. The result is the one the parent would have computed itself: work is
-split in order and joined in order, and if the child fails for any reason the parent does that
-part itself, so errors surface exactly as without a child. The child never prints, writes files
-or calls callbacks: it computes, sends its result down a pipe and leaves with `os._exit`.
+Stages hand work to `map_ordered` (a function over items) and `run_later` (one call whose
+result is needed later). The work is a module-level function, or a `functools.partial` of one,
+over plain records, so any executor can run it; results come back in order, and are the ones
+the calling process would have computed itself. With one worker everything runs in this
+process. With two, the second share runs in a process of a `concurrent.futures` process pool
+while this process does the first: on Linux the pool's process is forked after the work is
+set aside, so it inherits the work instead of having it pickled (a pool's sentences or
+signatures would cost more to pickle than to process). If that process fails for any reason,
+this process does its share itself, so errors surface exactly as with one worker.
 
-`BRIEFING_WORKERS=1` turns it off, `BRIEFING_WORKERS=2` forces it; by default a second process
-is used only when other processes leave about a whole CPU idle. That is measured, where Linux
-tells (/proc/stat), as the machine's busy time since the last look minus this process's own
-(and its children's): the load average would count this build's own recent work, so a build
-run right after another would wrongly see a busy machine.
+The setting: `using(n)` for a block of work (the CLI's `--workers`, a daily config's
+`[run] workers`), else the `BRIEFING_WORKERS` environment variable, else automatic: two when
+this process may use two CPUs and other processes leave about a whole one idle (on a busy
+machine a second process only adds contention), measured as the machine's busy CPU time since
+the last look minus this process's own and its children's (the load average would count this
+build's own recent work, so a build run right after another would see a busy machine).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import itertools
+import multiprocessing
 import os
-import pickle
+import threading
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import accumulate
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-
-
 R = TypeVar("R")
 
+MAX_WORKERS = 2  # the work is split in two shares: more would not pay on two cores
+OTHERS_MAX = 0.5  # other processes may use this much of a CPU for a second worker to pay off
 
-# Another process may use up to this much of a CPU, on average, for a second one to pay off.
-OTHERS_MAX = 0.5
+_setting: contextvars.ContextVar[int | None] = contextvars.ContextVar("briefing_workers", default=None)
 
 
-def _machine_busy() -> float | None:
-    """CPU seconds the whole machine has spent busy since boot (None where /proc/stat is not)."""
+@contextlib.contextmanager
+def using(workers: int | None) -> Iterator[None]:
+    """Work inside the block uses this many workers (None: the environment, else automatic)."""
+    token = _setting.set(workers)
     try:
-        with open("/proc/stat", encoding="ascii") as fh:
-            fields = fh.readline().split()
-    except OSError:
-        return None
-    if not fields or fields[0] != "cpu" or len(fields) < 5:
-        return None
-    ticks = [int(v) for v in fields[1:8]]
-    busy = sum(ticks) - ticks[3] - (ticks[4] if len(ticks) > 4 else 0)  # minus idle and iowait
-    return busy / os.sysconf("SC_CLK_TCK")
+        yield
+    finally:
+        _setting.reset(token)
 
 
-_children: set[int] = set()  # forked children not yet waited for
-
-
-def _child_cpu(pid: int) -> float:
-    """CPU seconds of a running child so far (its own time counts as ours, not another's)."""
+def _fork_context() -> multiprocessing.context.BaseContext | None:
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _own_cpu() -> float:
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system + sum(map(_child_cpu, _children))
-
-
-class _Sample:
-    """One look at the machine: when, its busy seconds, and this process's own CPU seconds."""
-
-    def __init__(self) -> None:
-        self.wall = time.monotonic()
-        self.busy = _machine_busy()
-        self.own = _own_cpu()
-
-
-_last = _Sample()  # taken at import, early in a build
-
-
-_others: float | None = None  # the latest measure
-
-
-def _others_load() -> float | None:
-    """CPUs other processes kept busy, on average, since the previous look (the latest measure
-    when that was too recent to tell; None when unknown)."""
-    global _last, _others
-    now = _Sample()
-    if now.busy is None or _last.busy is None:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: the work stays in this process
         return None
-    if now.wall - _last.wall >= 0.2:
-        busy = (now.busy - _last.busy) - (now.own - _last.own)
-        _others = max(0.0, busy / (now.wall - _last.wall))
-        _last = now
-    return _others
 
 
 def workers() -> int:
-    """How many processes may work at once: 2 when this process may use two CPUs and other
-    processes leave about a whole one idle (on a busy machine a second process only adds
-    contention), else 1. `BRIEFING_WORKERS` (1 or 2) decides instead."""
-    env = os.environ.get("BRIEFING_WORKERS", "").strip()
-    if not hasattr(os, "fork"):
+    """How many processes may work at once (1 or 2), by the setting, else the environment,
+    else the machine's idle CPUs."""
+    if _fork_context() is None:
         return 1
-    if env.isdigit() and int(env) >= 1:
-        return min(2, int(env))
+    chosen = _setting.get()
+    env = os.environ.get("BRIEFING_WORKERS", "").strip()
+    if chosen is None and env.isdigit() and int(env) >= 1:
+        chosen = int(env)
+    if chosen is not None:
+        return max(1, min(MAX_WORKERS, chosen))
+    return 2 if _idle_cpus() >= 2 - OTHERS_MAX else 1
+
+
+def _idle_cpus() -> float:
+    """CPUs this process may use, minus what other processes kept busy since the last look."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     if cpus < 2:
-        return 1
-    others = _others_load()
-    if others is None:
-        try:
-            others = os.getloadavg()[0]
-        except OSError:
-            others = 0.0
-    return 2 if cpus - others >= 2 - OTHERS_MAX else 1
+        return float(cpus)
+    return cpus - _load.others()
 
 
-class Background(Generic[T]):
-    """`fn()` started in a forked child (or run now when there is no second core); `result()`
-    returns it."""
+class _Load:
+    """CPUs other processes kept busy, on average, between two looks at the machine."""
 
-    def __init__(self, fn: Callable[[], T], use_child: bool = True):
-        self._fn = fn
-        self._pid = 0
-        self._read = -1
-        self._done = False
-        self._value: T | None = None
-        if use_child and workers() > 1:
+    def __init__(self) -> None:
+        self._last = self._look()
+        self._others: float | None = None
+
+    @staticmethod
+    def _look() -> tuple[float, float, float]:
+        import psutil
+
+        busy = psutil.cpu_times()
+        machine = sum(busy) - busy.idle - getattr(busy, "iowait", 0.0)
+        me = psutil.Process()
+        own = sum(me.cpu_times()[:4])  # user, system and waited-for children
+        for child in multiprocessing.active_children():  # our pool's running processes
+            with contextlib.suppress(psutil.Error, ValueError):
+                own += sum(psutil.Process(child.pid).cpu_times()[:2])
+        return time.monotonic(), machine, own
+
+    def others(self) -> float:
+        now = self._look()
+        wall, machine, own = (a - b for a, b in zip(now, self._last, strict=True))
+        if wall >= 0.2 or self._others is None:
+            self._others = max(0.0, (machine - own) / max(wall, 1e-3))
+            self._last = now
+        return self._others
+
+
+_load = _Load()  # the first look is taken at import, early in a run
+
+# Work set aside for the pool's process, by key: a forked process inherits it.
+_inherited: dict[int, tuple[Callable, tuple]] = {}
+_keys = itertools.count()
+
+
+def _exit_with(parent: int) -> None:
+    """In a pool's process: leave as soon as the process that started it is gone (killed), so
+    no orphan keeps computing or holds the parent's output pipes open."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _run_inherited(key: int) -> object:
+    fn, args = _inherited[key]
+    return fn(*args)
+
+
+def _apply(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    return [fn(x) for x in items]
+
+
+class Later(Generic[R]):
+    """The result of `run_later`: computed in the pool's process, or here."""
+
+    def __init__(self, fn: Callable[..., R], args: tuple, parallel: bool) -> None:
+        self._fn, self._args = fn, args
+        self._future: Future | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._key = -1
+        if parallel and workers() > 1:
             self._start()
-        if not self._pid:
-            self._value, self._done = fn(), True
+        if self._future is None:
+            self._value, self._done = fn(*args), True
+        else:
+            self._done = False
 
     def _start(self) -> None:
-        read, write = os.pipe()
+        self._key = next(_keys)
+        _inherited[self._key] = (self._fn, self._args)
         try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the child: compute, send, leave (no atexit, no buffered output)
-            code = 1
-            try:
-                os.close(read)
-                data = pickle.dumps(self._fn(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as out:
-                    out.write(data)
-                code = 0
-            except BaseException:  # the parent redoes the work and meets the error itself
-                pass
-            os._exit(code)
-        os.close(write)
-        self._pid, self._read = pid, read
-        _children.add(pid)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=_fork_context(), initializer=_exit_with, initargs=(os.getpid(),)
+            )
+            self._future = self._pool.submit(_run_inherited, self._key)
+        except (OSError, RuntimeError):
+            self._close()
 
-    def result(self) -> T:
-        if self._done:
-            return self._value  # type: ignore[return-value]
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        _children.discard(self._pid)
-        self._done = True
-        if os.waitstatus_to_exitcode(status) == 0 and data:
-            self._value = pickle.loads(data)
-        else:
-            self._value = self._fn()
-        return self._value  # type: ignore[return-value]
+    def _close(self) -> None:
+        _inherited.pop(self._key, None)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._future = None
+
+    def result(self) -> R:
+        if not self._done:
+            try:
+                self._value = self._future.result()  # type: ignore[union-attr]
+            except Exception:  # the work is redone here and meets its error itself
+                self._value = self._fn(*self._args)
+            finally:
+                self._close()
+            self._done = True
+        return self._value
+
+
+def run_later(fn: Callable[..., R], *args: object, parallel: bool = True) -> Later[R]:
+    """`fn(*args)`, started in a second process when there is a second worker (and `parallel`),
+    else now; `.result()` returns it."""
+    return Later(fn, args, parallel)
 
 
 def map_ordered(
     fn: Callable[[T], R], items: Sequence[T], min_items: int, cost: Callable[[T], float] | None = None
 ) -> list[R]:
-    """`[fn(x) for x in items]`, the items after the middle computed in a forked child when
-    there are at least `min_items` items and a second core. The middle is by `cost` (each
-    item's expected work; by default all alike), so that both processes finish together."""
+    """`[fn(x) for x in items]`; with at least `min_items` items and a second worker, the items
+    after the middle run in a second process. The middle is by `cost` (each item's expected
+    work; by default all alike), so that both processes finish together."""
     if len(items) < min_items or workers() < 2:
-        return [fn(x) for x in items]
+        return _apply(fn, items)
     half = (len(items) + 1) // 2
     if cost is not None:
         running = list(accumulate(map(cost, items)))
         half = min(max(1, bisect_left(running, running[-1] / 2) + 1), len(items) - 1)
-    tail = items[half:]
-    rest = Background(lambda: [fn(x) for x in tail])
-    head = [fn(x) for x in items[:half]]
+    rest = run_later(_apply, fn, items[half:])
+    head = _apply(fn, items[:half])
     return head + rest.result()

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from briefing import executor
 from briefing.compose.briefing import make_briefing
 from briefing.compose.prompt import load_prompt
 from briefing.errors import NoArticlesError
@@ -108,7 +109,7 @@ def build_briefing(
     paths: Sequence[str | Path], settings: Settings = Settings(), progress: Progress | None = None
 ) -> Briefing:
     """The whole pipeline from input paths to a `Briefing`; `progress` hears of each stage."""
-    with without_cycle_collector():
+    with without_cycle_collector(), executor.using(settings.workers):
         return _build_briefing(paths, settings, progress)
 
 

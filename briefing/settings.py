@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-
-log = logging.getLogger(__name__)
-
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -30,9 +25,6 @@ class RankWeights:
     min_concept: int = 2  # a bigram counts once this many independent origins carry it
 
 
-log = logging.getLogger(__name__)
-
-
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything one build needs; the CLI fills it from options."""
@@ -44,6 +36,4 @@ class Settings:
     date: str | None = None  # pins the briefing date (default: newest article date, else today)
     max_bytes: int = DEFAULT_MAX_BYTES
     weights: RankWeights = RankWeights()
-
-
-Progress = Callable[[str, int, int], None]  # (stage, stages done, stages in all)
+    workers: int | None = None  # processes working at once (None: BRIEFING_WORKERS, else by idle CPUs)

@@ -120,7 +120,6 @@ def test_modules_and_functions_stay_small() -> None:
     assert not too_long, "\n".join(too_long)
 
 
-@pytest.mark.xfail(reason="redesign in progress: the executor replaces os.fork")
 def test_no_hand_made_forking() -> None:
     users = []
     for name, path in _modules().items():

@@ -68,6 +68,11 @@ def build(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --email: write the .eml next to the briefing, send nothing.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=2, envvar="BRIEFING_WORKERS",
+                     help="Processes working at once (1 or 2); default: 2 when a CPU is idle."),
+    ] = None,
 ) -> None:
     """Build a briefing from articles and print where it was written."""
     from briefing.deliver.files import save_briefing
@@ -77,7 +82,8 @@ def build(
 
     fmt = _format_for(fmt, out)
     settings = Settings(
-        method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes
+        method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes,
+        workers=workers,
     )
     try:
         with _LateProgress("build") as progress:

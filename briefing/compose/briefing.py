@@ -16,7 +16,7 @@ from briefing.compose.prompt import Prompt
 from briefing.compose.quotes import group_quotes, pick_quotes
 from briefing.compose.repeats import near_repeats
 from briefing.compose.sources import source_label
-from briefing.executor import Background
+from briefing.executor import run_later
 from briefing.models import Briefing, Fact, Item, Pool, Section, Skip, Source
 from briefing.pool.families import copies, independent, named_outlet, originals_of
 from briefing.rank.methods import score_facts
@@ -88,6 +88,15 @@ def _fill_section(
     return chosen
 
 
+def _rank_and_repeats(
+    pool: Pool, settings: Settings, queries: Sequence[str]
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, list[int]]]:
+    """Every section's scores and the near repeats: work that needs nothing else of a build."""
+    base = score_facts(pool, settings.method, None, settings.weights)
+    by_query = {q: score_facts(pool, settings.method, q, settings.weights) for q in queries}
+    return base, by_query, near_repeats(pool)
+
+
 def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Sequence[Skip] = ()) -> Briefing:
     """Rank and select facts into the prompt's sections; add quotes, disputes, sources."""
     total_s, total_w = _budget_for(prompt, settings)
@@ -101,11 +110,6 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
 
     queries = list(dict.fromkeys(spec.query for spec in specs if spec.query))
 
-    def rank_and_repeats() -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, list[int]]]:
-        base = score_facts(pool, settings.method, None, settings.weights)
-        by_query = {q: score_facts(pool, settings.method, q, settings.weights) for q in queries}
-        return base, by_query, near_repeats(pool)
-
     # scores and near repeats need nothing the quotes and disagreements below compute: on a
     # second core for a large pool, while this process finds those. Both sides need every
     # fact's stems and figures: found first, the forked child has them too.
@@ -114,7 +118,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     if parallel:
         for f in pool.facts:
             claims(f.text)
-    ranked_later = Background(rank_and_repeats, use_child=parallel)
+    ranked_later = run_later(_rank_and_repeats, pool, settings, queries, parallel=parallel)
     groups = group_quotes(find_attributions(pool)) if prompt.quotes or prompt.disagreements else []
     disputes = find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
     dangling = {f.id for f in pool.facts if not standalone(f.text)}

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from briefing.executor import map_ordered
 from briefing.models import Article, Fact, Pool, Sentence
@@ -91,6 +92,13 @@ class _Clusters:
         return True
 
 
+def _decide_task(
+    signatures: Sequence[Signature], idf: dict[str, float], default_idf: float, task: tuple[int, int, bool]
+) -> Decision:
+    i, j, same_article = task
+    return decide(signatures[i], signatures[j], idf, default_idf, allow_level2=not same_article)
+
+
 def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
     """Every candidate pair with its decision (exact copies included)."""
     idf, default_idf = _idf(signatures)
@@ -108,7 +116,7 @@ def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> l
             tasks.append((i, j, same_article))
         keys.append(task_of[key])
     decisions = map_ordered(
-        lambda t: decide(signatures[t[0]], signatures[t[1]], idf, default_idf, allow_level2=not t[2]),
+        partial(_decide_task, signatures, idf, default_idf),
         tasks,
         PARALLEL_PAIRS,
         cost=lambda t: len(signatures[t[0]].words) + len(signatures[t[1]].words),
