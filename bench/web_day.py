@@ -7,10 +7,16 @@ The real console script (.venv/bin/briefing) runs `daily --email` on day 1, then
 the same feed (nothing new). Each criterion is printed PASS/FAIL with its figure; the exit code
 is 0 only when all pass. Run from the repository:
 
-    .venv/bin/python bench/web_day.py [--show] [--keep DIR] [--seed N]
+    .venv/bin/python bench/web_day.py [--show] [--keep DIR] [--seed N ...]
 
 `--show` lists every offending text, section and link; `--keep` leaves the config, archive,
-output and outbox in DIR to read. The shared data is found next to the repository, or where
+output and outbox in DIR/seed-N to read; `--seed` picks other pages and events (repeat it to
+run several days, as the issue will be checked on pages and events not seen here).
+
+What a reader sees is checked: the markdown and HTML rendered to their text (Python-Markdown,
+lxml: one level of escapes and entities is markup, a second level shows), the JSON's strings,
+the mail's Subject and plain part as they are (a plain-text reader sees them raw), and the text
+of its HTML part. The shared data is found next to the repository, or where
 BRIEFING_SHARED_DATA points. Lines marked `info` are not criteria.
 """
 
@@ -284,6 +290,22 @@ _DATELINE_BULLET = re.compile(r"^- [A-Z]{2,}[A-Z .'-]*(?:, [A-Z][A-Za-z .]{1,30}
                               r"\s*[\\_—–-]+\s")  # `- LONDON (AP) \_`, `- RAFAH, Gaza —`
 
 
+def skipped_pages(run: Run, day: ws.Day) -> list[str]:
+    """The served pages `daily` skipped, with its reason (a skip names the archived record)."""
+    out = []
+    for line in run.stderr.splitlines():
+        m = re.match(r"skipped (.+?)(?:#\d+)?: (.*)$", line)
+        if not m:
+            continue
+        try:
+            url = json.loads(Path(m.group(1)).read_text(encoding="utf-8")).get("url", m.group(1))
+        except (OSError, ValueError, AttributeError):
+            url = m.group(1)
+        served = day.served(url)
+        out.append(f"{served.page.group if served else url}: {m.group(2)}")
+    return out
+
+
 def info_checks(data: dict | None, run: Run, mail, day: ws.Day, sections) -> list[Check]:
     md = run.files["md"]
     seen = ws.markdown_text(md)
@@ -303,7 +325,9 @@ def info_checks(data: dict | None, run: Run, mail, day: ws.Day, sections) -> lis
     urls = [s["label"] for s in (data or {}).get("sources", []) if s.get("label", "").startswith("http")]
     plain = ws.mail_parts(mail)[1] if mail is not None else ""
     in_plain = sum(1 for u in urls if u in plain)
+    skips = skipped_pages(run, day)
     return [
+        Check("served pages skipped on day 1", not skips, str(len(skips)), skips, True),
         Check("furniture sentences in the briefing", not furniture, str(len(furniture)), furniture, True),
         Check("real pages' must-not-contain in the briefing", not without, str(len(without)), without, True),
         Check("bullets starting with a dateline", not datelines, str(len(datelines)), datelines, True),
@@ -320,10 +344,10 @@ def info_checks(data: dict | None, run: Run, mail, day: ws.Day, sections) -> lis
 # ---------------------------------------------------------------------------------------------
 
 
-def two_days(folder: Path, args: argparse.Namespace) -> tuple[list[Check], list[str]]:
+def two_days(folder: Path, args: argparse.Namespace, seed: int) -> tuple[list[Check], list[str]]:
     d1 = dt.date.today()
     dates = (d1.isoformat(), (d1 + dt.timedelta(days=1)).isoformat())  # `daily` collects from today on
-    counts = {"real": args.real, "events": args.events, "wire": args.wire, "seed": args.seed}
+    counts = {"real": args.real, "events": args.events, "wire": args.wire, "seed": seed}
     with ws.web_day(SHARED / "web", SHARED / "dev", dates[0], **counts) as day, ws.mail_sink() as (rec, port):
         config = write_config(folder, day, port)
         first = run_day(config, dates[0])
@@ -391,7 +415,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", action="store_true", help="list every offending item")
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it (must be empty)")
-    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--seed", type=int, action="append",
+                        help="which pages and events to serve (default 1; repeat to run several days)")
     parser.add_argument("--real", type=int, default=15)
     parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--wire", type=int, default=5)
@@ -399,15 +424,21 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the loopback server's request log
     if not (SHARED / "web").is_dir() or not (SHARED / "dev").is_dir():
         raise SystemExit(f"{SHARED} has no web/ and dev/: the benchmark needs the shared data")
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        if any(args.keep.iterdir()):
-            raise SystemExit(f"{args.keep} is not empty")
-        checks, notes = two_days(args.keep.resolve(), args)
-    else:
-        with tempfile.TemporaryDirectory(prefix="web-day-") as tmp:
-            checks, notes = two_days(Path(tmp), args)
-    return 0 if report(checks, notes, args.show) else 1
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        raise SystemExit(f"{args.keep} is not empty")
+    passed = []
+    for seed in args.seed or [1]:
+        print(f"=== seed {seed}")
+        if args.keep:
+            folder = (args.keep / f"seed-{seed}").resolve()
+            folder.mkdir(parents=True)
+            checks, notes = two_days(folder, args, seed)
+        else:
+            with tempfile.TemporaryDirectory(prefix="web-day-") as tmp:
+                checks, notes = two_days(Path(tmp), args, seed)
+        passed.append(report(checks, notes, args.show))
+        print()
+    return 0 if all(passed) else 1
 
 
 if __name__ == "__main__":

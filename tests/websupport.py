@@ -372,9 +372,9 @@ class Day:
         """The served item a briefing's source URL refers to (its own or a canonical address)."""
         if not self._index:
             for item in self.items:
-                for u in (item.url, *item.page.aliases):
+                for u in (item.url, item.url.split("?")[0], *item.page.aliases):
                     self._index.setdefault(norm_url(u), item)
-        return self._index.get(norm_url(url))
+        return self._index.get(norm_url(url)) or self._index.get(norm_url(url.split("?")[0]))
 
     def groups(self, kind: str | None = None) -> dict[str, list[Served]]:
         """Served items by the event they report (of one kind: "real", "event", "wire")."""
@@ -406,11 +406,13 @@ def atom_feed(items: Sequence[tuple[str, Page, str]], title: str, feed_url: str)
 
 
 def publish(site: HTTPServer, pages: Sequence[Page], date: str, seed: int = 15) -> Day:
-    """Serve `pages` and list them, shuffled, half in an RSS 2.0 feed and half in an Atom feed."""
+    """Serve `pages` and list them, shuffled, half in an RSS 2.0 feed and half in an Atom feed
+    (whose links carry tracking parameters, as many feeds' do: `?utm_source=feed&utm_medium=atom`)."""
     order = list(pages)
     random.Random(seed).shuffle(order)
-    listed = [(add(site, p.path, p.body, p.content_type), p, _stamp(date, p.path)) for p in order]
-    half = (len(listed) + 1) // 2
+    half = (len(order) + 1) // 2
+    listed = [(add(site, p.path, p.body, p.content_type) + ("?utm_source=feed&utm_medium=atom" if i >= half
+               else ""), p, _stamp(date, p.path)) for i, p in enumerate(order)]
     rss_url = add(site, "/feeds/news.rss", rss_feed(site.url_for("/"), listed[:half], "News: top stories"),
                   "application/rss+xml; charset=utf-8")
     atom_url = site.url_for("/feeds/news.atom")
@@ -442,8 +444,7 @@ def web_day(web_dir: Path, dev_dir: Path, date: str, **counts: int) -> Iterator[
 @contextlib.contextmanager
 def mail_sink() -> Iterator[tuple[Recorder, int]]:
     """A real SMTP server (aiosmtpd) on loopback collecting every message: (recorder, port)."""
-    recorder = Recorder()
-    with smtp_server(recorder) as port:
+    with smtp_server(recorder := Recorder()) as port:
         yield recorder, port
 
 
@@ -486,9 +487,8 @@ def json_strings(value: object) -> Iterable[str]:
 
 def mail_parts(message) -> tuple[str, str, str]:
     """(Subject, text/plain part, text/html part) of a received message."""
-    plain, rich = message.get_body(("plain",)), message.get_body(("html",))
-    return (str(message["Subject"] or ""), plain.get_content() if plain else "",
-            rich.get_content() if rich else "")
+    parts = [message.get_body((kind,)) for kind in ("plain", "html")]
+    return (str(message["Subject"] or ""), *(p.get_content() if p else "" for p in parts))
 
 
 _SAME = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "′": "'", "–": "-", "—": "-", "\u00a0": " "})
