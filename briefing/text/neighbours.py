@@ -58,7 +58,7 @@ def in_stored_order(X: sp.csr_matrix) -> sp.csr_matrix | None:
     return out
 
 
-def candidate_pairs(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def pairs_possibly_above(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) of rows of X (non-negative, L2-normalised) that may have a cosine above
     `threshold`: a superset of them, never all pairs sharing a column.
 
