@@ -67,7 +67,7 @@ def main() -> None:
     timed(pool, "families_from_links", "pool: syndication families")
     for name in (
         "build_index", "find_attributions", "group_quotes", "find_disagreements", "near_repeats",
-        "score_queries", "select_facts", "headline_of", "pick_quotes", "stems", "originals_of",
+        "score_queries", "select_facts", "headline_of", "pick_quotes", "stems", "list_sources",
     ):
         timed(composer, name, f"briefing: {name}")
 

@@ -22,10 +22,9 @@ from briefing.compose.headline import headline_of
 from briefing.compose.prompt import Prompt, SectionSpec
 from briefing.compose.quotes import QuoteGroup, group_quotes, pick_quotes
 from briefing.compose.repeats import near_repeats
-from briefing.compose.sources import source_label
+from briefing.compose.sources import list_sources
 from briefing.executor import run_later
 from briefing.models import Briefing, Disagreement, Fact, Item, Pool, Quote, Section, Skip, Source
-from briefing.pool.families import named_outlet, originals_of
 from briefing.pool.index import PoolIndex, build_index, restricted
 from briefing.rank.methods import score_queries
 from briefing.rank.select import Budget, select_facts
@@ -62,6 +61,8 @@ def make_briefing(
     """Rank and select facts into the prompt's sections; add quotes, disputes, sources.
     `index` is the pool's index (`build_index(pool)`) when the caller has built it."""
     index = build_index(pool) if index is None else index
+    if index.pool is not pool:
+        raise ValueError("make_briefing: the index given is another pool's")
     found = _find(index, prompt, settings)
     sections = _sections(index, prompt.sections, section_budgets(prompt, settings), found)
     shown = [it for sec in sections for it in sec.items]
@@ -225,19 +226,6 @@ def _mark_disputed(sections: Sequence[Section], disputes: Sequence[Disagreement]
         replace(sec, items=tuple(replace(it, disputed=it.fact_id in disputed) for it in sec.items))
         for sec in sections
     ]
-
-
-def list_sources(index: PoolIndex) -> list[Source]:
-    """The numbered source list: every article of the pool, a syndicated copy pointing to its
-    family's original."""
-    originals = originals_of(index.pool)
-    number = index.citations.number
-    sources = []
-    for art in index.pool.articles:
-        orig = originals[art.id]
-        copy_of = number(orig) if orig != art.id else None
-        sources.append(Source(number(art.id), art.id, named_outlet(art), art.title, art.date, source_label(art), copy_of))
-    return sources
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Disagree: find where outlets give different figures, dates or speakers for the same thing.
+"""Disputes: where outlets give different figures, dates or speakers for the same thing.
 
 Two facts disagree on a figure when they say nearly the same thing about the same kind of
 thing (same unit: "drones", euros, people) and the values they give for it share nothing.
@@ -29,7 +29,7 @@ from briefing.text.figures import (
 )
 from briefing.text.lexicon import ENGLISH_STOP_WORDS, WEEKDAYS
 from briefing.text.neighbours import exact_cosines, in_stored_order, pairs_possibly_above
-from briefing.text.tfidf import TfidfVectorizer, normalize
+from briefing.text.tfidf import TfidfVectorizer, unit_rows
 
 SIMILAR = 0.45  # facts this alike (numbers aside) may be about the same thing
 
@@ -78,7 +78,7 @@ class _Likeness:
         self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
         self._cache: dict[str, object] = {}  # text -> vector: a window recurs in many pairs
         try:
-            self.X = normalize(self.vec.fit_transform([without_figures(t) for t in texts]))
+            self.X = unit_rows(self.vec.fit_transform([without_figures(t) for t in texts]))
         except ValueError:
             self.vec = None
             self.X = None
@@ -117,7 +117,7 @@ class _Likeness:
             return
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo:
-            X = normalize(self.vec.transform([without_figures(t) for t in todo])).tocsr()
+            X = unit_rows(self.vec.transform([without_figures(t) for t in todo])).tocsr()
             for k, t in enumerate(todo):
                 self._cache[t] = X[k]
 

@@ -14,7 +14,7 @@ from briefing.text.neighbours import (
     pairs_possibly_above,
     union_pairs,
 )
-from briefing.text.tfidf import TfidfVectorizer, normalize
+from briefing.text.tfidf import TfidfVectorizer, unit_rows
 
 REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
 
@@ -35,12 +35,12 @@ def near_repeats(index: PoolIndex) -> dict[int, list[int]]:
     """For each fact, the other facts so alike that showing both would repeat a fact."""
     try:
         vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+")
-        X = normalize(vec.fit_transform(repeat_keys(index)))
+        X = unit_rows(vec.fit_transform(repeat_keys(index)))
     except ValueError:
         return {}
     figures = [{(c.value, u) for c in cs for u in c.unit} for cs in index.claims]
     Xs = in_stored_order(X)
-    if Xs is None:  # (never with textvec's rows) every pair sharing a stem, as a product
+    if Xs is None:  # (never with text.tfidf's rows) every pair sharing a stem, as a product
         pairs = alike_pairs_by_product(X, REPEAT_SAME_FIGURE)
     else:
         pairs = _scored_pairs(X, Xs, figures)

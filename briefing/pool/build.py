@@ -1,11 +1,11 @@
 """Pool: merge sentences that state the same fact into one `Fact` crediting every source.
 
-Stages: normalise every sentence (`normalize`), find candidate pairs with a thresholded sparse
-product of TF-IDF vectors (sub-quadratic in practice: only pairs sharing weighted words are
-ever scored), decide each candidate (`similarity`), then join decided pairs strongest first
-unless a join would put two sentences that differ in substance in one fact. Articles that
-are copies of one report are grouped into families (`syndication`); a fact's origins are the
-families that carry it.
+Steps: every sentence's signature (`text.signature`), candidate pairs from a thresholded
+sparse product of TF-IDF vectors (`pool.candidates`; sub-quadratic in practice: only pairs
+sharing weighted words are ever scored), each candidate decided (`pool.decisions`), then
+decided pairs joined strongest first unless a join would put two sentences that differ in
+substance in one fact. Articles that are copies of one report are grouped into families
+(`pool.families`); a fact's origins are the families that carry it.
 """
 
 from __future__ import annotations

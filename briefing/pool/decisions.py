@@ -2,7 +2,7 @@
 
 Level 1 (same wording): after normalisation, the shorter sentence's tokens appear in order in
 the longer one (a dropped time word, attribution or trailing clause, a title, a spelling
-variant). Level 2 (other words): the pair model of `briefing.paraphrase` (alignment features,
+variant). Level 2 (other words): the pair model of `briefing.pool.paraphrase` (alignment features,
 small networks fitted on human-labelled news paraphrase pairs; bench/pool_paraphrase.py
 refits and reports it). Either level is vetoed by a difference
 of substance: other numbers, other names, another weekday or month, or a negation on one side.

@@ -14,6 +14,7 @@ their bigrams), so cost grows with the text, never with pairs of facts.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,7 +23,7 @@ import scipy.sparse as sp
 
 from briefing.models import Fact, Pool
 from briefing.pool.families import Corroboration
-from briefing.text.figures import Claim, claims, days
+from briefing.text.figures import Claim, claims_and_days
 from briefing.text.stems import content_stems, stems
 from briefing.text.wording import quality, standalone
 
@@ -46,7 +47,7 @@ class Citations:
         return tuple(sorted(self.numbers[a] for a in article_ids))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # (holds arrays: compared by identity)
 class Tokens:
     """Each fact's content stems in order, as ids into `words` (flat, with row offsets): the
     rows of any set of the facts are counted from them without stemming again."""
@@ -57,13 +58,13 @@ class Tokens:
 
     @classmethod
     def of(cls, rows: Iterable[list[str]]) -> Tokens:
-        vocab: dict[str, int] = {}
-        flat: list[int] = []
-        offsets = [0]
-        for row in rows:
-            flat.extend(vocab.setdefault(t, len(vocab)) for t in row)
-            offsets.append(len(flat))
-        return cls(tuple(vocab), np.asarray(flat, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
+        rows = list(rows)
+        flat = list(itertools.chain.from_iterable(rows))
+        words = tuple(dict.fromkeys(flat))
+        ids = dict(zip(words, range(len(words)), strict=True))
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=offsets[1:])
+        return cls(words, np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat)), offsets)
 
     def rows(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(the stem ids of these facts one after the other, how many each has)."""
@@ -79,7 +80,7 @@ class Tokens:
         return Tokens(self.words, ids, np.r_[0, np.cumsum(lengths)].astype(np.int64))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # (holds arrays: compared by identity)
 class Terms:
     """The facts as tf-idf rows over their content stems, and the stem bigrams they carry."""
 
@@ -90,7 +91,7 @@ class Terms:
     concept_weight: np.ndarray  # independent origins carrying each concept
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # (holds arrays: compared by identity)
 class PoolIndex:
     """What the stages after pooling read of the pool's facts; row k is `pool.facts[k]`."""
 
@@ -122,12 +123,13 @@ def build_index(pool: Pool) -> PoolIndex:
     texts = [f.text for f in facts]
     families = tuple(_families(pool, f) for f in facts)
     tokens = Tokens.of(content_stems(t) for t in texts)
+    figures = [claims_and_days(t) for t in texts]
     return _index(
         pool,
         stems=tuple(stems(t) for t in texts),
         tokens=tokens,
-        claims=tuple(claims(t) for t in texts),
-        days=tuple(days(t) for t in texts),
+        claims=tuple(c for c, _ in figures),
+        days=tuple(d for _, d in figures),
         standalone=tuple(standalone(t) for t in texts),
         words=np.array([len(t.split()) for t in texts], dtype=float),
         quality=np.array([quality(t) for t in texts]),

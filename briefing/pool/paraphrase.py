@@ -332,7 +332,7 @@ def model() -> Network:
     text = resources.files("briefing").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
     net = network_from_dict(json.loads(text))
     if net.features != FEATURES:
-        raise ValueError(f"{MODEL_FILE}: fitted on other features than briefing.paraphrase computes")
+        raise ValueError(f"{MODEL_FILE}: fitted on other features than briefing.pool.paraphrase computes")
     return net
 
 

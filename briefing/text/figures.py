@@ -4,7 +4,7 @@ names and days, as the disputes and repeats stages compare them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from briefing.text.lexicon import (
@@ -163,7 +163,16 @@ def singular(word: str) -> str:
 
 def claims(text: str) -> tuple[Claim, ...]:
     """The figures a sentence gives, each with its unit."""
-    date_spans = [m.span() for m in _date_matches(text)]
+    return _claims(text, [m.span() for m in _date_matches(text)])
+
+
+def claims_and_days(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
+    """`claims(text)` and `days(text)`, the sentence's dates found once for both."""
+    dates = list(_date_matches(text))
+    return _claims(text, [m.span() for m in dates]), _days(text, dates)
+
+
+def _claims(text: str, date_spans: list[tuple[int, int]]) -> tuple[Claim, ...]:
     found = (_claim(text, m, date_spans) for m in _numbers(text))
     return tuple(c for c in found if c is not None)
 
@@ -297,8 +306,12 @@ def names(text: str) -> set[str]:
 
 def days(text: str) -> frozenset[str]:
     """Weekdays and calendar days a sentence names ("thursday", "09-04")."""
+    return _days(text, _date_matches(text))
+
+
+def _days(text: str, dates: Iterable[re.Match[str]]) -> frozenset[str]:
     out = {m.group(1).casefold() for m in WEEKDAY.finditer(text)}
-    for m in _date_matches(text):
+    for m in dates:
         month = MONTHS[(m.group("m1") or m.group("m2")).casefold()]
         day = int(m.group("d1") or m.group("d2"))
         out.add(f"{month:02d}-{day:02d}")

@@ -43,7 +43,7 @@ def _as_tuples(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> Iterator
 
 def in_stored_order(X: sp.csr_matrix) -> sp.csr_matrix | None:
     """X with its columns renumbered so every row's stored order is ascending column order
-    (textvec keeps each row in the order its terms were first seen, one order for all rows),
+    (text.tfidf keeps each row in the order its terms were first seen, one order for all rows),
     or None when no renumbering does that. Values and stored order are unchanged."""
     first_seen = np.fromiter(dict.fromkeys(X.indices.tolist()), dtype=np.int64)
     renumber = np.zeros(X.shape[1], dtype=np.int64)

@@ -92,7 +92,7 @@ def test_no_stage_parses_again_what_the_index_holds(monkeypatch, examples_dir) -
 
         return call
 
-    held = [figures.claims, figures.days, stems.stems, stems.content_stems, wording.quality, wording.standalone]
+    held = [figures.claims, figures.days, figures.claims_and_days, stems.stems, stems.content_stems, wording.quality, wording.standalone]
     patched = 0
     for name, module in list(sys.modules.items()):  # wherever a module imported one of them
         if name.split(".")[0] == "briefing":
@@ -167,3 +167,10 @@ def test_sumy_methods_run_once_for_every_query(monkeypatch) -> None:
     runs.clear()
     methods.score_queries(index, "edmundson", [None, "power"])
     assert runs == [("edmundson", None), ("edmundson", "power")]  # its bonus words are the query
+
+
+def test_a_briefing_is_never_made_from_another_pools_index(examples_dir) -> None:
+    pool = _pool(examples_dir)
+    other = replace(pool, facts=pool.facts[:3])
+    with pytest.raises(ValueError, match="another pool"):
+        make_briefing(other, load_prompt("default"), Settings(workers=1), index=build_index(pool))

@@ -9,7 +9,12 @@ import pytest
 from briefing.models import Article, Fact, Pool, Sentence
 from briefing.pipeline import pool_articles, prepare_articles
 from briefing.pool.index import PoolIndex, build_index
-from briefing.rank.methods import METHODS, SUMY_METHODS, UnknownMethodError, score_facts, score_queries
+from briefing.rank.methods import (
+    METHODS,
+    SUMY_METHODS,
+    UnknownMethodError,
+    score_facts,
+)
 from briefing.settings import RankWeights
 
 STORY = [
@@ -153,6 +158,7 @@ def test_empty_pool_scores_nothing() -> None:
     assert score_facts(build_index(Pool(articles=(), facts=())), "default").shape == (0,)
 
 
+@pytest.mark.slow
 def test_default_method_never_imports_sumy() -> None:
     """The default's import path stays light: sumy loads only when a sumy method is asked for."""
     import subprocess
