@@ -81,7 +81,9 @@ def test_the_command_exits_with_the_apps_code_and_flushes_its_output(seeds_dir, 
                               str(tmp_path / "b.md")], capture_output=True, text=True, env=env)
     assert to_file.returncode == 0
     assert ok.stdout == (tmp_path / "b.md").read_text(encoding="utf-8")  # all of it, flushed
-    bad = subprocess.run([sys.executable, "-m", "briefing", "build", str(tmp_path / "none")],
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad = subprocess.run([sys.executable, "-m", "briefing", "build", str(empty)],
                          capture_output=True, text=True, env=env)
     assert bad.returncode == 3 and bad.stderr.startswith("error: no readable article")
     assert "Traceback" not in bad.stderr
