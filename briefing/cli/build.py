@@ -71,9 +71,9 @@ def _warn_mixed(stories: list, n: int) -> None:
 
 def _log_counts(briefing: Briefing) -> None:
     items = sum(len(s.items) for s in briefing.sections)
-    log.info("briefing: %d sources (%d independent), %d sections, %d facts, %d quotes, %d disputes",
-             len(briefing.sources), briefing.origins, len(briefing.sections), items,
-             len(briefing.quotes), len(briefing.disagreements))
+    log.info("briefing: %s (%d independent), %s, %s, %s, %s", count(len(briefing.sources), "source"),
+             briefing.origins, count(len(briefing.sections), "section"), count(items, "fact"),
+             count(len(briefing.quotes), "quote"), count(len(briefing.disagreements), "dispute"))
 
 
 def _write(text: str, out: str, briefing: Briefing, fmt: str, force: bool) -> Path | None:
