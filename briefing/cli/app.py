@@ -95,11 +95,12 @@ def set_verbosity(verbose: int | None = None, quiet: bool | None = None) -> None
         _level["verbose"], _level["quiet"] = 0, True
     level = logging.ERROR if _level["quiet"] else (
         logging.WARNING, logging.INFO, logging.DEBUG)[min(2, _level["verbose"])]
-    root = logging.getLogger("briefing")
-    root.setLevel(level)
+    logging.getLogger("briefing").setLevel(level)
+    root = logging.getLogger()  # other libraries: their errors, and their warnings at -v
+    root.setLevel(logging.ERROR if level > logging.INFO else logging.WARNING)
+    _handler.setLevel(level)
     if _handler not in root.handlers:
         root.addHandler(_handler)
-    root.propagate = False
 
 
 def quiet() -> bool:
