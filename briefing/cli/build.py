@@ -62,11 +62,12 @@ def _mixed_check(found: list) -> object:
 
 def _warn_mixed(stories: list, n: int) -> None:
     if stories:
-        shared = sum(len(s.articles) >= 2 for s in stories)
-        note(f"warning: these {n} articles look like {len(stories)} separate stories ({shared} "
-             f"reported by several of them; the largest has {len(stories[0].articles)}), mixed into "
-             "one briefing. `briefing stories PATH...` lists them; `briefing daily` gives each "
-             "story its own section.")
+        from briefing.daily.grouping import MIXED_SAMPLE
+
+        many = f"{len(stories)}" if n <= MIXED_SAMPLE else f"{len(stories)} or more"
+        note(f"warning: these {n} articles look like {many} separate stories, mixed into one "
+             "briefing. `briefing stories PATH...` lists them; `briefing daily` gives each story "
+             "its own section.")
 
 
 def _log_counts(briefing: Briefing) -> None:

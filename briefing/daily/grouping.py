@@ -44,16 +44,22 @@ def group_inputs(
 # articles each are found and the largest holds less than half the articles. On the dev sets
 # (one event per cluster) no DUC 2003 or MultiLing cluster is flagged; a folder of five DUC
 # events, four articles each, is.
+# A large input is judged on an even sample of it: grouping costs about 0.25 s at 60 articles,
+# 1.5 s at 500, and 60 articles of a jumble of 50 stories still show 17.
 MIXED_MIN_ARTICLES = 6
 MIXED_MIN_STORIES = 3
+MIXED_SAMPLE = 60
 
 
 def unrelated_stories(articles: Sequence[Article]) -> list[Story]:
-    """The stories of `articles` when they look like several unrelated ones, else []."""
+    """The stories of `articles` (of an even sample of them, when many) when they look like
+    several unrelated ones, else []."""
     if len(articles) < MIXED_MIN_ARTICLES:
         return []
-    found = cluster_articles(articles)
+    step = max(1.0, len(articles) / MIXED_SAMPLE)
+    sample = [articles[int(k * step)] for k in range(min(len(articles), MIXED_SAMPLE))]
+    found = cluster_articles(sample)
     shared = [s for s in found if len(s.articles) >= 2]
-    if len(shared) >= MIXED_MIN_STORIES and 2 * len(found[0].articles) < len(articles):
+    if len(shared) >= MIXED_MIN_STORIES and 2 * len(found[0].articles) < len(sample):
         return found
     return []
