@@ -64,7 +64,7 @@ class Tokens:
         ids = dict(zip(words, range(len(words)), strict=True))
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)), out=offsets[1:])
-        return cls(words, np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat)), offsets)
+        return cls(words, np.fromiter(map(ids.__getitem__, flat), dtype=np.int32, count=len(flat)), offsets)
 
     def rows(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(the stem ids of these facts one after the other, how many each has)."""
@@ -109,7 +109,6 @@ class PoolIndex:
     quality: np.ndarray  # stand-alone quality of each fact, in (0, 1]
     lead: np.ndarray  # best position of each fact in any article: 0 = first sentence
     origins: np.ndarray  # syndication families carrying each fact
-    families: tuple[tuple[str, ...], ...]  # those families (the fact's own id when none)
     terms: Terms
 
     @property
@@ -121,9 +120,9 @@ def build_index(pool: Pool) -> PoolIndex:
     """The index of a pool: every fact's stems, figures and scores of form found once."""
     facts = pool.facts
     texts = [f.text for f in facts]
-    families = tuple(_families(pool, f) for f in facts)
     tokens = Tokens.of(content_stems(t) for t in texts)
     figures = [claims_and_days(t) for t in texts]
+    families = [_families(pool, f) for f in facts]
     return _index(
         pool,
         stems=tuple(stems(t) for t in texts),
@@ -135,8 +134,7 @@ def build_index(pool: Pool) -> PoolIndex:
         quality=np.array([quality(t) for t in texts]),
         lead=np.array([min(m.index for m in f.members) for f in facts], dtype=float),
         origins=np.array([len(fams) for fams in families], dtype=float),
-        families=families,
-        terms=fit_terms(tokens, range(len(facts)), families),
+        terms=fit_terms(pool, tokens, families),
     )
 
 
@@ -145,14 +143,14 @@ def restricted(index: PoolIndex, facts: Sequence[Fact]) -> PoolIndex:
     each fact's data as the index has it; the tf-idf fitted on these facts alone, as an index
     built on that pool would fit it."""
     rows = [index.row[f.id] for f in facts]
-    families = tuple(index.families[r] for r in rows)
     tokens = index.tokens.subset(rows)
+    pool = replace(index.pool, facts=tuple(facts))
 
     def pick(column: tuple) -> tuple:
         return tuple(column[r] for r in rows)
 
     return _index(
-        replace(index.pool, facts=tuple(facts)),
+        pool,
         stems=pick(index.stems),
         tokens=tokens,
         claims=pick(index.claims),
@@ -162,8 +160,7 @@ def restricted(index: PoolIndex, facts: Sequence[Fact]) -> PoolIndex:
         quality=index.quality[rows],
         lead=index.lead[rows],
         origins=index.origins[rows],
-        families=families,
-        terms=fit_terms(tokens, range(len(rows)), families),
+        terms=fit_terms(pool, tokens),
         citations=index.citations,
         corroboration=index.corroboration,
     )
@@ -201,12 +198,12 @@ def _incidence(codes: np.ndarray, lengths: np.ndarray) -> tuple[sp.csr_matrix, n
     return m, order
 
 
-def fit_terms(tokens: Tokens, rows: Iterable[int], families: Sequence[tuple[str, ...]]) -> Terms:
-    """The tf-idf rows of these facts (`tokens` rows, in order) over the stems they use, and
-    their stem bigrams weighted by the independent origins carrying them."""
-    rows = list(rows)
-    n = len(rows)
-    ids, lengths = tokens.rows(rows)
+def fit_terms(pool: Pool, tokens: Tokens, families: Sequence[tuple[str, ...]] | None = None) -> Terms:
+    """The tf-idf rows of the pool's facts (`tokens`: their content stems) over the stems
+    they use, and their stem bigrams weighted by the independent origins (`families`, found
+    when not given) carrying them."""
+    n = len(pool.facts)
+    ids, lengths = tokens.ids, np.diff(tokens.offsets)
     tf, order = _incidence(ids, lengths)
     vocab = {tokens.words[w]: j for j, w in enumerate(order.tolist())}
     df = np.diff((tf > 0).tocsc().indptr)
@@ -220,6 +217,8 @@ def fit_terms(tokens: Tokens, rows: Iterable[int], families: Sequence[tuple[str,
     # syndicated copy adds nothing.
     C, _ = _incidence(*_bigrams(ids, lengths, len(tokens.words)))
     C.data[:] = 1.0
+    if families is None:
+        families = [_families(pool, f) for f in pool.facts]
     fam_ids = {f: k for k, f in enumerate(dict.fromkeys(f for fams in families for f in fams))}
     F, _ = _incidence(
         np.fromiter((fam_ids[f] for fams in families for f in fams), dtype=np.int64),
@@ -242,7 +241,7 @@ def _bigrams(ids: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarra
     inside = np.ones(len(ids), dtype=bool)
     inside[ends[lengths > 0] - 1] = False  # a row's last stem starts no pair
     starts = np.flatnonzero(inside[:-1]) if len(ids) else np.zeros(0, dtype=np.int64)
-    return ids[starts] * size + ids[starts + 1], np.maximum(lengths - 1, 0)
+    return ids[starts].astype(np.int64) * size + ids[starts + 1], np.maximum(lengths - 1, 0)
 
 
 def text_vector(terms: Terms, text: str) -> np.ndarray:
