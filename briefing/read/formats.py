@@ -8,7 +8,7 @@ import re
 
 from briefing.models import Article, Skip
 from briefing.read.decode import article_id, normalize_text
-from briefing.text.dates import _iso_date
+from briefing.text.dates import iso_date as _iso_date
 
 log = logging.getLogger(__name__)
 

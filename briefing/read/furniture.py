@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from briefing.text.dates import _DATE_PATTERNS, parse_date
+from briefing.text.dates import DATE_PATTERNS, parse_date
 
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\.?"
 
@@ -28,7 +28,7 @@ def _date_line(line: str) -> str:
     if not date:
         return ""
     leftover = rest
-    for pattern in _DATE_PATTERNS:
+    for pattern in DATE_PATTERNS:
         leftover = pattern.sub(" ", leftover)
     leftover = re.sub(rf"\b{_WEEKDAY}|{_TIME}|\b(?:at|on|the|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt)\b", " ", leftover, flags=re.I)
     return date if not re.search(r"[A-Za-z]{2,}", leftover) else ""

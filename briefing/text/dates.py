@@ -5,18 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
-    "december": 12,
-}  # fmt: skip
+from briefing.text.lexicon import MONTHS
+
+# Month names and abbreviations, longest first (so "sept" wins over "sep").
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-
-
-_DATE_PATTERNS = (
+DATE_PATTERNS = (
     re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)"),
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
@@ -26,7 +21,7 @@ _DATE_PATTERNS = (
 def parse_date(text: str) -> str:
     """The first date written in `text` as YYYY-MM-DD (ISO, `Sept. 5, 2025`, `5 September
     2025`), else ''."""
-    for pattern in _DATE_PATTERNS:
+    for pattern in DATE_PATTERNS:
         m = pattern.search(text)
         if not m:
             continue
@@ -41,7 +36,7 @@ def parse_date(text: str) -> str:
 log = logging.getLogger(__name__)
 
 
-def _iso_date(value: object) -> str:
+def iso_date(value: object) -> str:
     """YYYY-MM-DD from a date-ish value (ISO strings, timestamps, `2025-09-05T10:00Z`), else ''."""
     if value is None:
         return ""
@@ -51,6 +46,4 @@ def _iso_date(value: object) -> str:
         y, mo, d = (int(g) for g in m.groups())
         if 1 <= mo <= 12 and 1 <= d <= 31:
             return f"{y:04d}-{mo:02d}-{d:02d}"
-    from briefing.text.dates import parse_date
-
     return parse_date(text)
