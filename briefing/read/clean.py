@@ -39,6 +39,7 @@ from briefing.read.furniture import (
     _strip_desk_notes,
     _tidy_name,
     _words,
+    footer_sentences_removed,
     is_caption,
     is_footer,
     is_hash,
@@ -221,6 +222,8 @@ def clean_article(article: Article) -> Article:
                     title = heading
                 elif not meta.get("byline") and re.fullmatch(_PERSON, heading) and title:
                     meta["byline"] = heading
+                elif _words(heading) >= 4 and _norm(heading) not in (_norm(title), _norm(article.title)):
+                    subheads.append(heading)  # a standfirst under the headline: structure, not a bullet
                 continue
             if first < i < last:
                 subheads.append(heading)
@@ -240,6 +243,7 @@ def clean_article(article: Article) -> Article:
                     meta.setdefault("wire", wire.strip())
                 meta.setdefault("dateline", line[: d.end()].strip(" —–-_:"))
                 line = line[d.end() :]
+        line = footer_sentences_removed(line)
         key = _norm(line)
         if len(key) > 40 and key in seen:
             continue  # a paragraph the page repeats (often the lead)

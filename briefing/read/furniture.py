@@ -108,7 +108,10 @@ _FOOTER_WORDS = re.compile(  # matched against the lower-cased line (faster than
     r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|"
     r"copyright|©|support (?:our|independent|quality) journalism|become a (?:member|subscriber|supporter)|"
     r"\bdonat(?:e|ion)|\binbox\b|instant access|unlimited access|free trial|already a subscriber|"
-    r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts"
+    r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts|"
+    r"advertis(?:er|ers|ing|ement)\b|affiliate|commission\b|compensat|sponsor|redeem|bonus points|"
+    r"promo(?:tional)? code|coupon|\bon (?:twitter|facebook|instagram|whatsapp|tiktok|youtube|telegram)\b|"
+    r"\b(?:view|see|visit|read|find|learn)\b[^.!?]{0,40}\b(?:here|this page)\b"
 )
 
 
@@ -117,7 +120,10 @@ _FOOTER_TRIGGERS = frozenset(
     "subscribe subscribed subscription subscriptions subscriber subscribers newsletter newsletters "
     "sign signing register e-paper epaper edition app apps follow like cookie cookies privacy terms "
     "rights copyright support become donate donation donations inbox access trial click tap touch "
-    "send tip tips tip-off tip-offs notifications alerts store play".split()
+    "send tip tips tip-off tip-offs notifications alerts store play advertiser advertisers "
+    "advertising advertisement affiliate affiliates commission compensation compensated sponsor "
+    "sponsored redeem bonus promo promotional coupon here page twitter facebook instagram whatsapp "
+    "tiktok youtube telegram".split()
 )
 
 
@@ -318,14 +324,57 @@ def _is_quote_attributed(line: str) -> bool:
     return bool(re.search(r"[“\"].*\b(?:said|says|told|added|asked|wrote)\b|\b(?:said|says|told)\b.*[“\"]", line))
 
 
+# A paragraph longer than this is furniture only when most of it is (one clause that talks to
+# the reader, "you can sign up for alerts", does not make a 50-word report furniture).
+FOOTER_SENTENCE_WORDS = 25
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9*])")
+
+
+def sentences_of(line: str) -> list[str]:
+    """A line cut at its sentence ends (a rough cut: enough to weigh furniture in a paragraph)."""
+    return [s for s in _SENTENCE_BREAK.split(line) if s.strip()]
+
+
 def is_footer(line: str) -> bool:
-    """Marketing that talks to the reader: subscribe, newsletter, e-paper, app, cookies, ©."""
-    if _words(line) > MAX_NOISE_WORDS:
+    """Marketing that talks to the reader: subscribe, newsletter, e-paper, app, cookies, ©,
+    affiliate disclosures. A long paragraph is furniture when most of its words are."""
+    n = _words(line)
+    if n > MAX_NOISE_WORDS or not _footer_hint(line):
         return False
+    if n <= FOOTER_SENTENCE_WORDS:
+        return _footer_sentence(line)
+    parts = sentences_of(line)
+    if len(parts) < 2:
+        # one long sentence: a plea when it talks to the reader from its start ("Keep up with
+        # ... our newsletter"), reporting when a clause near its end does
+        head = " ".join(line.split()[: max(8, n // 3)])
+        return _footer_sentence(line) and bool(_READER.search(head))
+    furniture = sum(_words(p) for p in parts if _footer_sentence(p))
+    return 2 * furniture >= n
+
+
+def footer_sentences_removed(line: str) -> str:
+    """A paragraph of reporting without the short reader-directed sentences glued to it
+    (`... the road reopened. Sign up for our alerts here.`)."""
+    if not _footer_hint(line):
+        return line
+    parts = sentences_of(line)
+    if len(parts) < 2:
+        return line
+    kept = [p for p in parts if _words(p) > FOOTER_SENTENCE_WORDS or not _footer_sentence(p)]
+    return " ".join(kept) if kept and len(kept) < len(parts) else line
+
+
+def _footer_hint(line: str) -> bool:
     low = line.lower()
-    words = {w.strip(".,:;!?()[]\"'“”‘’|") for w in low.split()}
-    if words.isdisjoint(_FOOTER_TRIGGERS) and "©" not in low:
-        return False
+    words = {w.strip(".,:;!?()[]\"'“”‘’|*") for w in low.split()}
+    return not words.isdisjoint(_FOOTER_TRIGGERS) or "©" in low
+
+
+def _footer_sentence(line: str) -> bool:
+    low = line.lower()
     if not _FOOTER_WORDS.search(low):
         return False
     if _is_quote_attributed(line):
@@ -335,14 +384,31 @@ def is_footer(line: str) -> bool:
     return bool(_READER.search(line) or _NOTICE.search(line))
 
 
+# A description that ends in who took or supplied the picture, after its last sentence:
+# `... removed from the water in Las Croabas. By U.S. CUSTOMS AND BORDER PROTECTION`.
+TRAILING_CREDIT = re.compile(rf"[.!?][\"”’]?\s+(?i:by|courtesy(?: of)?|photo(?:graph)? by)\s+(?:{_PEOPLE}|[A-Z][A-Z.&'’/ -]+[A-Z.])$")
+
+
+# Where the people stand in a picture: `(left)`, `(second right)`, `(L-R)`, `(centre)`.
+POSITION = re.compile(r"\((?i:(?:far |second |third |from |pictured |top |bottom )?(?:left|right|centre|center|"
+                      r"l-r|r-l|l to r|front|back|top|bottom|above|below|inset|foreground|background)"
+                      r"(?: (?:to right|row|left|right))?)\)")
+
+
 def is_caption(line: str) -> bool:
     """A photo caption or credit: a description ending in `(Name/Outlet)`, `(Photo: ...)`,
-    `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
+    `Photo: Name` or `. By NAME`, one placing people in the picture (`Hill (right) looks on`),
+    or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
     if line.startswith(("“", '"', "‘")):
         return False
-    if _words(line) <= 8 and CREDIT_ONLY.match(line):
+    n = _words(line)
+    if n <= 8 and CREDIT_ONLY.match(line):
         return True
-    if CAPTION_LEAD.match(line) and _words(line) < 60:
+    if CAPTION_LEAD.match(line) and n < 60:
+        return True
+    if n <= 60 and "(" in line and POSITION.search(line) and not re.search(r"[“”\"]", line):
+        return True
+    if n <= 60 and TRAILING_CREDIT.search(line):
         return True
     if not line.endswith(")") and not re.search(r"(?i:photo|image|picture|credit)", line):
         return False
