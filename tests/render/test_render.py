@@ -210,7 +210,8 @@ def test_schema_rejects_wrong_data() -> None:
 
 
 def test_html_is_a_standalone_phone_page() -> None:
-    page_html = render(_fixture_briefing(), "html")
+    briefing = _fixture_briefing()
+    page_html = render(briefing, "html")
     assert page_html.startswith("<!DOCTYPE html>")
     page = _parse(page_html)
     assert not page.errors and not page.stack, page.errors
@@ -224,7 +225,10 @@ def test_html_is_a_standalone_phone_page() -> None:
     ids = [a["id"] for t, a in page.tags if t == "li" and "id" in a]
     assert ids == [f"source-{n}" for n in range(1, 5)]
     hrefs = {a["href"] for t, a in page.tags if t == "a"}
-    assert hrefs and hrefs <= {f"#source-{n}" for n in range(1, 5)}
+    urls = {s.label for s in briefing.sources if s.label.startswith(("http://", "https://"))}
+    assert urls, "the fixture has sources with a URL"
+    # citations link to the source list, and every source URL is a link to the source
+    assert hrefs == {f"#source-{n}" for n in range(1, 5)} | urls
 
 
 def test_markers_count_independent_origins() -> None:
