@@ -163,6 +163,7 @@ def _build_day(
     update_ids = _updates(candidates, earlier)
 
     sections: list[Section] = []
+    lead: Story | None = None  # the first story with a section: its title heads the briefing
     made_first: Briefing | None = None
     extras: dict[str, list] = {"quotes": [], "disagreements": []}
     shown: list[Item] = []
@@ -175,6 +176,7 @@ def _build_day(
         if not section.items:
             continue
         made_first = made_first or made
+        lead = lead or story
         for name, bucket in extras.items():
             # a quotation an earlier briefing carried is not news either
             bucket += [x for x in getattr(made, name, ())
@@ -198,19 +200,22 @@ def _build_day(
         members = sorted(story.articles, key=lambda x: by_id[x].label)
         text = story.title if len(members) > 1 else _one_line(by_id[members[0]])
         cites = tuple(sorted(numbers[a] for a in members))
-        also.append(Item(f"also:{story.id}", text, cites, origins(story)))
+        also.append(Item(f"also:{story.id}", text, cites, origins(story), outlets=len(members)))
     if also:
         sections.append(Section(ALSO_TITLE, tuple(also)))
     if progress:
         progress("building", 3, 4)
     if made_first is None:  # nothing new to say: still list the day's sources
         _, made_first = _section(pool, (), ALSO_TITLE, prompt, settings, 1)
-    headline = next((it.text for sec in sections for it in sec.items), "")
-    short = headline if len(headline) <= 90 else headline[:87].rsplit(" ", 1)[0] + "…"
+    # the headline is the lead story's title (an article's title), else the first item listed
+    headline = lead.title if lead else next((it.text for sec in sections for it in sec.items), "")
+    short = headline if len(headline) <= 150 else headline[:147].rsplit(" ", 1)[0] + "…"
     changes: dict[str, object] = {
         "title": prompt.title.format(headline=short or "no new facts", date=date),
         "date": date,
         "headline": headline,
+        "headline_citations": tuple(sorted(numbers[a] for a in (lead.articles if lead else ())
+                                           if by_id[a].title.strip() == headline)),
         "sections": tuple(sections),
         "skipped": tuple(skipped),
     }

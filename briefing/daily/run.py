@@ -231,7 +231,7 @@ def _run(
     got = _collect(config, date, day_dir, dry_run, progress) if collect else _Collected()
     cleaned = _read_day(day_dir, got, progress)
     # a day with nothing new is not briefed (nor mailed) unless the config asks for a note
-    note = bool(getattr(config, "nothing_new_note", False))
+    note = config.nothing_new_note
     with History(db or config.db or default_db_path(), readonly=dry_run) as history:
         new, n_seen, hashes = _new_articles(cleaned, history, date)
         quiet = not new and not note
