@@ -121,11 +121,16 @@ def _earlier_records(day_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _same_record(path: Path, text: str) -> bool:
+def _same_record(path: Path, record: dict) -> bool:
+    """The archived record says what `record` says (its URL read as an entry: the tracking
+    parameters of today's feed link aside)."""
     try:
-        return path.read_text(encoding="utf-8") == text
-    except OSError:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return False
+    if not isinstance(old, dict) or entry_key(str(old.get("url", ""))) != entry_key(record["url"]):
+        return False
+    return all(old.get(k) == v for k, v in record.items() if k != "url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +148,9 @@ def archive_web(articles: Sequence[Article], day_dir: Path) -> WebArchived:
     repeats = 0
     for art in articles:
         name = _record_name(art)
-        text = json.dumps(_record_of(art), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-        if name in earlier and _same_record(earlier[name], text):
+        record = _record_of(art)
+        text = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        if name in earlier and _same_record(earlier[name], record):
             repeats += 1
             continue
         path = day_dir / WEB_FOLDER / name

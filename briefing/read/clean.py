@@ -113,6 +113,26 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
     return BODY
 
 
+# A byline run into the dateline of the lead: `By Jane Doe, Reuters WASHINGTON (Reuters) — ...`.
+_CAPS_WORD = re.compile(r"\s(?=[A-Z][A-Z'’.\-]+[ ,(])")
+
+
+def _leading_byline(line: str, meta: dict[str, str]) -> str:
+    """The lead without a byline that runs into its dateline (the byline goes to metadata)."""
+    if not line.startswith(("By ", "BY ", "by ")):
+        return line
+    cut = None
+    for m in _CAPS_WORD.finditer(line, 3, 90):  # the last place a dateline can start wins
+        d = DATELINE.match(line[m.end():])
+        if d and len(line) - m.end() - d.end() >= 20:
+            cut = m
+    if cut is None:
+        return line
+    who = re.split(r"\s*[,|]\s*", line[3 : cut.start()].strip())[0]
+    meta.setdefault("byline", _tidy_people(who))
+    return line[cut.end():]
+
+
 def _tidy_people(names: str) -> str:
     names = re.sub(r"\s+", " ", names).strip(" ,")
     names = re.sub(r"\s+And\s+", " and ", names)
@@ -236,6 +256,7 @@ def clean_article(article: Article) -> Article:
             subheads.append(line)
             continue
         if i <= first + 8:
+            line = _leading_byline(line, meta)
             d = DATELINE.match(line)
             if d and len(line) - d.end() >= 20:
                 wire = d.group("wire1") or d.group("wire2") or ""

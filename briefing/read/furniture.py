@@ -110,6 +110,7 @@ _FOOTER_WORDS = re.compile(  # matched against the lower-cased line (faster than
     r"\bdonat(?:e|ion)|\binbox\b|instant access|unlimited access|free trial|already a subscriber|"
     r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts|"
     r"advertis(?:er|ers|ing|ement)\b|affiliate|commission\b|compensat|sponsor|redeem|bonus points|"
+    r"letters? to the editor|\b(?:via|using|through|on|with|fill (?:in|out)) (?:this|the|our) (?:form|link|page)\b|"
     r"promo(?:tional)? code|coupon|\bon (?:twitter|facebook|instagram|whatsapp|tiktok|youtube|telegram)\b|"
     r"\b(?:view|see|visit|read|find|learn)\b[^.!?]{0,40}\b(?:here|this page)\b"
 )
@@ -123,7 +124,7 @@ _FOOTER_TRIGGERS = frozenset(
     "send tip tips tip-off tip-offs notifications alerts store play advertiser advertisers "
     "advertising advertisement affiliate affiliates commission compensation compensated sponsor "
     "sponsored redeem bonus promo promotional coupon here page twitter facebook instagram whatsapp "
-    "tiktok youtube telegram".split()
+    "tiktok youtube telegram letter letters form".split()
 )
 
 
@@ -133,7 +134,8 @@ _READER = re.compile(
     r"\b(?:you|your|yours|our|us)\b|(?:^|[.!?]\s+)(?:You|Your|Yours|Our)\b|"
     r"^(?i:subscribe|sign|register|buy|download|get|join|follow|keep up|"
     r"stay|read|click|tap|support|donate|listen|watch|like|share|discover|don't|never miss|want|"
-    r"enjoy|try|unlock|access|enable|allow|turn on|log|create|continue|already|for (?:more|the latest))\b"
+    r"enjoy|try|unlock|access|enable|allow|turn on|log|create|continue|already|for (?:more|the latest)|"
+    r"submit|send|tell|write|email|e-mail|contact|fill|complete|visit|view|see|learn)\b"
 )
 
 

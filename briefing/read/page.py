@@ -81,7 +81,7 @@ def tree_text(body) -> str:
 
 # --- metadata ------------------------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"\s+(?:[|·•»]|[-–—:]{1,2})\s+")
+_SEPARATOR = re.compile(r"(?:\s+(?:[|·•»]|[-–—]{1,2})|\s*:)\s+")
 
 
 _PLACEHOLDER_AUTHOR = re.compile(r"^(?:no author|unknown|anonymous|admin(?:istrator)?|article by|by|"
@@ -184,8 +184,9 @@ def _unflatten(text: str) -> str:
 
 
 def _ld_body(html: str | bytes, text: str) -> str:
-    """The page's JSON-LD article body when the extracted body is short and that one is longer
-    (and, decoded as HTML, plain text)."""
+    """The page's JSON-LD article body when the extracted body is short and that one is longer,
+    or is the same text (trafilatura can take it from there too): decoded as HTML when it is
+    markup, its run-in subheads and teaser titles set on lines of their own."""
     if len(text.split()) >= SHORT_BODY_WORDS:
         return text
     page = html if isinstance(html, str) else html.decode("utf-8", "replace")
@@ -201,15 +202,17 @@ def _ld_body(html: str | bytes, text: str) -> str:
             plain = body
         blocks = re.split(r"\n\s*\n", _unflatten(plain))
         paras = "\n\n".join(_paragraph(p) for p in blocks if p.strip())
-        if len(paras.split()) > 2 * max(1, len(best.split())):
+        if len(paras.split()) > 2 * max(1, len(best.split())) or _line(plain) == _line(text):
             best = normalize_text(paras)
     return best
 
 
-# Parts of a page no reader sees as the article: dialogs (pop-ups, sign-up boxes), and what is
-# hidden from assistive technology. Never one that holds the article's heading or body, or
-# three quarters of the page's paragraphs (a page hiding its article until a script runs).
-_HIDDEN = ('//*[@role="dialog" or @role="alertdialog" or @aria-modal="true" or @aria-hidden="true"]')
+# Parts of a page no reader sees as the article: dialogs (pop-ups, sign-up boxes), what is
+# hidden from assistive technology, and picture captions. Never one that holds the article's
+# heading or body, or three quarters of the page's paragraphs (a page hiding its article until
+# a script runs).
+_HIDDEN = ('//*[@role="dialog" or @role="alertdialog" or @aria-modal="true" or @aria-hidden="true"]'
+           '|//figcaption')
 
 
 _ARTICLE = './/h1|.//article|.//main|.//*[@itemprop="articleBody"]'

@@ -29,7 +29,7 @@ _UNDERSCORES = re.compile(r"_+")
 _LINK_BRACKETS = re.compile(r"\]\s*[(\[:]")  # `[text](url)`, `[text][ref]`, `[ref]: url`
 _TAG_OPEN = re.compile(r"<(?=\S)")  # a tag, comment, autolink or `<x@y>` mail link
 _ENTITY = re.compile(r"&(?=#\d|#[xX][0-9a-fA-F]|[A-Za-z0-9]+;)")
-_LIST_START = re.compile(r"^([-+])(?=\s|$)|^(\d{1,9})([.)])(?=\s|$)")
+_LIST_START = re.compile(r"^([-+])|^(\d{1,9})([.)])(?=\s|$)")  # "- x", "--" (a rule, after the bullet), "1. x"
 _HEADING_START = re.compile(r"^#")  # Python-Markdown needs no space after it
 _TRAILING_HASHES = re.compile(r"#+$")  # a heading's closing sequence
 
