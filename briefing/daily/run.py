@@ -144,6 +144,9 @@ def run_daily(
                     progress=progress, mail_settings=mail_settings, sleep=sleep)
 
 
+READ_STEP = 8  # articles cleaned between two steps of the reading bar
+
+
 @dataclass(slots=True)
 class _Collected:
     """What collecting the day gave: articles not archived (dry run), skips, counts."""
@@ -190,12 +193,18 @@ def _read_day(day_dir: Path, got: _Collected, progress: Progress | None) -> list
         raw += read.articles
         got.skipped += [s for s in read.skipped if s.source != str(day_dir)]
     raw += got.extra
+    total = max(1, len(raw))
     if progress:
-        progress("reading", 0, max(1, len(raw)))
-    cleaned, bad = prepare_articles(raw)
-    got.skipped += bad
-    if progress:
-        progress("reading", max(1, len(raw)), max(1, len(raw)))
+        progress("reading", 0, total)
+    cleaned: list[Article] = []
+    for start in range(0, len(raw), READ_STEP):  # the bar moves as articles are read
+        kept, bad = prepare_articles(raw[start : start + READ_STEP])
+        cleaned += kept
+        got.skipped += bad
+        if progress:
+            progress("reading", min(total, start + READ_STEP), total)
+    if progress and not raw:
+        progress("reading", total, total)
     return sorted(cleaned, key=lambda a: (a.label, a.id))
 
 
