@@ -9,7 +9,8 @@ alone and all of them together, it runs mixes of 50 clusters x 10 documents draw
 sets (the shape of the reviewers' held-out check), mixes shaped like a news day (60
 stories of 1 to 15 articles: many single reports, a few big stories), and days of AllSides
 events (three outlets' own reports of one event; 20 events a day, drawn from the whole set,
-so two events on one subject can meet). Pair precision is the share of article pairs put in
+so two events on one subject can meet), and the pages of bench/web_day.py's days (real saved
+pages, AllSides events and wire stories in page furniture, read as `daily` reads them). Pair precision is the share of article pairs put in
 one story that report one event; pair recall, the share of same-event pairs put together.
 """
 
@@ -29,7 +30,7 @@ from sklearn.metrics import adjusted_rand_score
 from briefing.daily.stories import DEFAULT_THRESHOLD, cluster_articles
 from briefing.models import Article
 from briefing.pipeline import prepare_articles
-from briefing.read.decode import article_id
+from briefing.read.decode import article_id, decode_bytes
 
 
 def _dev_dir() -> Path:
@@ -114,6 +115,32 @@ def evaluate(name: str, articles: list[Article], truth: list[str], threshold: fl
     return ari
 
 
+class _Site:  # where bench pages say they are served (nothing is served: pages are read as bytes)
+    @staticmethod
+    def url_for(path: str) -> str:
+        return "http://127.0.0.1:8000" + path
+
+
+def web_day(seed: int) -> tuple[list[Article], list[str]]:
+    """The pages of bench/web_day.py's day for `seed` (real saved pages, AllSides events and
+    wire stories in page furniture), read as `daily` reads a fetched page."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import websupport
+
+    from briefing.read.page import article_from_html
+
+    shared = DEV.parent
+    articles, truth = [], []
+    for page in websupport.day_pages(_Site(), shared / "web", DEV, "2026-12-02", seed=seed):
+        url = _Site.url_for(page.path)
+        try:
+            articles.append(article_from_html(decode_bytes(page.body), url, url))
+        except ValueError:
+            continue
+        truth.append(page.group)
+    return articles, truth
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
@@ -142,6 +169,10 @@ def main() -> int:
             seed = args.seed + k
             aris.append(evaluate(f"AllSides 20 events (seed {seed})",
                                  *mix(events, seed, n_clusters=20), args.threshold))
+    if (DEV.parent / "web" / "pages.json").exists():
+        for k in range(3):
+            seed = args.seed + k
+            aris.append(evaluate(f"web day (seed {seed})", *web_day(seed), args.threshold))
     print(f"threshold {args.threshold}: mean ARI {sum(aris) / len(aris):.3f}, min {min(aris):.3f}")
     return 0
 
