@@ -128,6 +128,7 @@ class _Sections:
     sections: list[Section] = field(default_factory=list)
     shown: list[Item] = field(default_factory=list)
     first: Briefing | None = None
+    lead: Story | None = None  # the first story with a section: its title heads the briefing
     extras: dict[str, list] = field(default_factory=lambda: {"quotes": [], "disagreements": []})
 
     def add(self, section: Section, made: Briefing) -> None:
@@ -181,7 +182,7 @@ def _build_day(
         progress("building", 3, 4)
     if made.first is None:  # nothing new to say: still list the day's sources
         _, made.first = _section(index, (), ALSO_TITLE, prompt, settings, 1)
-    briefing = _day_briefing(made, prompt, date, skipped)
+    briefing = _day_briefing(made, index, prompt, date, skipped)
     fact_ids = {it.fact_id for it in made.shown}
     briefed = {(k, f.text) for f in day.pool.facts if f.id in fact_ids for k in _fact_keys(f)}
     quoted = {(fact_key(q.text), q.text) for q in made.extras["quotes"] if getattr(q, "text", "")}
@@ -241,6 +242,7 @@ def _story_sections(index: PoolIndex, featured: Sequence[Story], facts_by_story:
             # a quotation an earlier briefing carried is not news either
             bucket += [x for x in getattr(briefing, name, ())
                        if x not in bucket and fact_key(getattr(x, "text", "")) not in briefed_keys]
+        made.lead = made.lead or story
         made.add(section, briefing)
     return made
 
@@ -251,19 +253,25 @@ def _also_reported(index: PoolIndex, day: _Stories, limit: int) -> Section:
     for story in day.rest[:limit]:
         members = sorted(story.articles, key=lambda x: day.by_id[x].label)
         text = story.title if len(members) > 1 else _one_line(day.by_id[members[0]])
-        also.append(Item(f"also:{story.id}", text, index.citations.of_articles(members), day.origins(story)))
+        also.append(Item(f"also:{story.id}", text, index.citations.of_articles(members), day.origins(story),
+                         outlets=len(members)))
     return Section(ALSO_TITLE, tuple(also))
 
 
-def _day_briefing(made: _Sections, prompt: Prompt, date: str, skipped: Sequence[Skip]) -> Briefing:
+def _day_briefing(made: _Sections, index: PoolIndex, prompt: Prompt, date: str, skipped: Sequence[Skip]) -> Briefing:
     """The first story's briefing made the day's: its title, headline and sections, the
     quotations and disputes of every story shown."""
-    headline = next((it.text for sec in made.sections for it in sec.items), "")
-    short = headline if len(headline) <= 90 else headline[:87].rsplit(" ", 1)[0] + "…"
+    lead = made.lead
+    # the headline is the lead story's title (an article's title), else the first item listed
+    headline = lead.title if lead else next((it.text for sec in made.sections for it in sec.items), "")
+    short = headline if len(headline) <= 150 else headline[:147].rsplit(" ", 1)[0] + "…"
+    by_id = {a.id: a for a in index.pool.articles}
+    titled = [a for a in (lead.articles if lead else ()) if by_id[a].title.strip() == headline]
     changes: dict[str, object] = {
         "title": prompt.title.format(headline=short or "no new facts", date=date),
         "date": date,
         "headline": headline,
+        "headline_citations": index.citations.of_articles(titled),
         "sections": tuple(made.sections),
         "skipped": tuple(skipped),
     }

@@ -1,7 +1,9 @@
-"""Dates of metadata (a page's, a record's or a front matter's date) as YYYY-MM-DD."""
+"""Dates as YYYY-MM-DD: of metadata (a page's, a record's or a front matter's date: dateutil),
+and the first date written in a line of text (`parse_date`, for date stamps in page text)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
@@ -36,14 +38,43 @@ def parse_date(text: str) -> str:
 log = logging.getLogger(__name__)
 
 
+# Two defaults that differ in every field: a field dateutil did not find shows as a difference.
+_DEFAULTS = (dt.datetime(1904, 1, 1), dt.datetime(1908, 2, 2))
+
+
+_AMBIGUOUS = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}\b")  # 05/09/2025: May or September?
+
+
 def iso_date(value: object) -> str:
-    """YYYY-MM-DD from a date-ish value (ISO strings, timestamps, `2025-09-05T10:00Z`), else ''."""
-    if value is None:
+    """YYYY-MM-DD of a metadata date (ISO 8601 and its forms, RFC 2822, `Sept. 5, 2025`, a
+    timestamp), else '' -- also when the value lacks its day or month, or leaves open which
+    number is the day (`05/09/2025`). dateutil reads the value; nothing is guessed."""
+    if value is None or isinstance(value, bool):
         return ""
-    text = str(value).strip()
-    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.match(r"(\d{4})(\d{2})(\d{2})\b", text)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
-    return parse_date(text)
+    if isinstance(value, int | float):
+        return _from_timestamp(float(value))
+    text = " ".join(str(value).split())
+    if not text or len(text) > 100:
+        return ""
+    if re.fullmatch(r"\d{10}(?:\d{3})?(?:\.\d+)?", text):  # seconds (or milliseconds) since 1970
+        return _from_timestamp(float(text) / (1000 if len(text.split(".")[0]) == 13 else 1))
+    m = _AMBIGUOUS.match(text)
+    if m and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
+        return ""
+    from dateutil import parser
+
+    try:
+        first, second = (parser.parse(text, default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError, TypeError):
+        return parse_date(text)  # prose around a date: `Published 14:05 BST, 12 March 2030`
+    if first.date() != second.date():
+        return ""  # a year or a month alone
+    return first.date().isoformat()
+
+
+def _from_timestamp(seconds: float) -> str:
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        return ""
+
