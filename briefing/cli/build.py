@@ -45,6 +45,23 @@ MaxBytes = Annotated[
 ]
 
 
+def scheduler_ok(value: str | None) -> str | None:
+    from briefing.executor import check_scheduler
+
+    try:
+        return None if value is None else check_scheduler(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+Scheduler = Annotated[
+    str | None,
+    typer.Option(callback=scheduler_ok, metavar="ADDRESS",
+                 help="Run the parallel stages on a Dask cluster: tcp://host:8786, local (a local cluster) "
+                      "or none (default: BRIEFING_SCHEDULER, for daily also [run] scheduler, else none). Needs briefing[dask]."),
+]
+
+
 def _skips(skipped: tuple[Skip, ...] | list[Skip], given: Inputs) -> None:
     for skip in skipped:
         note(f"skipped {given.label(skip.source)}: {skip.reason}")
@@ -124,15 +141,17 @@ def build(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --email: write the .eml next to the briefing, send nothing.")] = False,
     workers: Annotated[int | None, typer.Option(min=1, max=2, metavar="N",
                                                 help="Processes working at once, 1 or 2 (default: BRIEFING_WORKERS, else 2 when a CPU is idle).")] = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Build a briefing from articles about one story and print where it was written."""
-    from briefing.deliver.config_file import WORKERS, env_setting
+    from briefing.deliver.config_file import SCHEDULER, WORKERS, env_setting
     from briefing.pipeline import build_briefing
     from briefing.render.formats import render
 
     workers = workers if workers is not None else env_setting(WORKERS, os.environ)  # type: ignore[assignment]
+    scheduler = scheduler if scheduler is not None else env_setting(SCHEDULER, os.environ)  # type: ignore[assignment]
     settings = Settings(method=method, prompt=prompt, sentences=sentences, words=words, date=date,
-                        max_bytes=max_bytes, workers=workers)
+                        max_bytes=max_bytes, workers=workers, scheduler=scheduler)
     fmt = format_for(fmt, out)
     stories: list = []
     with read_inputs(paths or [], lists or []) as given, _LateProgress("build") as bar:
