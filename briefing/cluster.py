@@ -56,7 +56,7 @@ def _connect(address: str) -> Client:
         if address.startswith("local"):
             n = int(address.partition(":")[2] or _cpus())
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None)
+                                   host="127.0.0.1", dashboard_address="127.0.0.1:0")
             _clusters.append(cluster)
             log.info("started a LocalCluster of %d workers at %s", n, cluster.scheduler_address)
             return Client(cluster, set_as_default=False)

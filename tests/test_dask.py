@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -145,6 +146,17 @@ def test_cli_scheduler_option_is_checked(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "Dask scheduler address" in result.output
 
 
+def test_build_scheduler_option_sends_the_work_there(address, everything_parallel, seeds_dir, tmp_path) -> None:
+    outs = []
+    for extra in ([], ["--scheduler", address]):
+        out = tmp_path / f"b{len(extra)}.json"
+        args = ["build", str(seeds_dir), "--workers", "1", "-o", str(out), *extra]
+        ran = _ran(address, lambda args=args: CliRunner().invoke(app, args, catch_exceptions=False))
+        assert bool(ran) == bool(extra)  # only with the option does the cluster work
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
 def test_an_unreachable_scheduler_is_a_config_error(everything_parallel, seeds_dir: Path, monkeypatch) -> None:
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(ConfigError, match="cannot reach the Dask scheduler tcp://127.0.0.1:9"):
@@ -223,8 +235,10 @@ def test_a_2000_article_day_on_the_cluster_is_the_same_bytes(address, tmp_path: 
 
     shared_path("dev")
     outputs = []
-    for run, scheduler in (("alone", None), ("spread", address)):
-        inbox = tmp_path / run / "inbox"
-        write_articles(inbox, 2000)
-        outputs.append(_daily(tmp_path / run, inbox, scheduler))
-    assert outputs[0] == outputs[1] and set(outputs[0]) == {f"{DAY}.md", f"{DAY}.json", f"{DAY}.html"}
+    for scheduler in (None, address):  # the same folders each time: the JSON names the files
+        shutil.rmtree(tmp_path / "day", ignore_errors=True)
+        write_articles(tmp_path / "day" / "inbox", 2000)
+        outputs.append(_daily(tmp_path / "day", tmp_path / "day" / "inbox", scheduler))
+    assert set(outputs[0]) == {f"{DAY}.md", f"{DAY}.json", f"{DAY}.html"}
+    for name in outputs[0]:
+        assert outputs[1][name] == outputs[0][name], f"{name} differs"
