@@ -2,9 +2,9 @@
 
 The public API, for use from Python (the `briefing` command is a thin layer over it):
 
-    from briefing import Settings, build_briefing, render
+    from briefing import Settings, build_briefing, render_briefing
     briefing = build_briefing(["articles/"], Settings(words=250))
-    print(render(briefing, "markdown"))
+    print(render_briefing(briefing, "markdown"))
 
 Names are imported on first use, so `import briefing` stays cheap for the command line.
 """
@@ -16,7 +16,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# public name -> the module that defines it
+# public name -> the module that defines it (and its name there, when it differs: a public
+# name must not be a subpackage's, which importing the subpackage would put in its place)
+_RENAMED = {"render_briefing": "render"}
 _PUBLIC = {
     "Article": "briefing.models",
     "Briefing": "briefing.models",
@@ -26,7 +28,7 @@ _PUBLIC = {
     "Settings": "briefing.settings",
     "build_briefing": "briefing.pipeline",
     "read_pool": "briefing.pipeline",
-    "render": "briefing.render.formats",
+    "render_briefing": "briefing.render.formats",
     "METHODS": "briefing.rank.methods",
     "load_prompt": "briefing.compose.prompt",
     "MailSettings": "briefing.deliver.mail_settings",
@@ -40,7 +42,7 @@ def __getattr__(name: str) -> Any:
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'briefing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
     globals()[name] = value  # later lookups skip this function
     return value
 

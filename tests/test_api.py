@@ -11,9 +11,12 @@ import briefing
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "summit"
 
 
-def test_every_public_name_resolves() -> None:
+def test_every_public_name_resolves_and_no_subpackage_shadows_one() -> None:
+    import briefing.pipeline  # imports every stage's subpackage
+
     for name in briefing.__all__:
-        assert getattr(briefing, name) is not None, name
+        value = getattr(briefing, name)
+        assert value is not None and not isinstance(value, type(briefing)), name
 
 
 def test_import_is_cheap() -> None:
@@ -25,7 +28,7 @@ def test_import_is_cheap() -> None:
 
 def test_docstring_example_builds_and_renders() -> None:
     made = briefing.build_briefing([EXAMPLE], briefing.Settings(words=120, workers=1))
-    text = briefing.render(made, "markdown")
+    text = briefing.render_briefing(made, "markdown")
     assert text.startswith("# ") and "## Sources" in text
     bullets = [ln for ln in text.splitlines() if ln.startswith("- ")]
     assert bullets and sum(len(b.split()) for b in bullets) < 400
