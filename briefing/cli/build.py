@@ -73,6 +73,10 @@ def build(
         typer.Option(min=1, max=2, envvar="BRIEFING_WORKERS",
                      help="Processes working at once (1 or 2); default: 2 when a CPU is idle."),
     ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private",
+                           help="Fetch URLs on private, loopback and link-local addresses (refused by default).")
+    ] = False,
 ) -> None:
     """Build a briefing from articles and print where it was written."""
     from briefing.deliver.files import save_briefing
@@ -83,7 +87,7 @@ def build(
     fmt = _format_for(fmt, out)
     settings = Settings(
         method=method, prompt=prompt, sentences=sentences, words=words, date=date, max_bytes=max_bytes,
-        workers=workers,
+        workers=workers, allow_private=allow_private,
     )
     try:
         with _LateProgress("build") as progress:

@@ -114,10 +114,10 @@ def daily(
         else:
             for path in result.paths:
                 typer.echo(str(path))
-        if result.mail in ("waiting", "failed"):
+        if result.mail in ("waiting", "failed", "uncertain"):
             typer.echo(f"mail not sent: {result.mail_detail}", err=True)
         typer.echo(summary_line(result), err=True)
-        if result.mail in ("waiting", "failed"):
+        if result.mail in ("waiting", "failed", "uncertain"):
             raise typer.Exit(6)
     except BriefingError as exc:
         raise _fail(exc) from None

@@ -54,6 +54,7 @@ class DailyConfig:
     max_entries: int = 30  # per feed
     cache: Path | None = None  # None: the user cache folder
     cache_days: float = 30.0
+    allow_private: bool = False  # fetch private, loopback and link-local addresses
     mail: dict | None = None  # the raw [mail] table, for briefing.mail
 
 
@@ -64,7 +65,7 @@ _TOP = {"inboxes", "feeds", "urls", "archive", "output", "formats", "db", "promp
 _TABLES = {
     "budget": {"story_sentences", "max_stories", "developing", "also_reported"},
     "stories": {"threshold", "min_origins"},
-    "fetch": {"timeout", "user_agent", "max_entries", "cache", "cache_days"},
+    "fetch": {"timeout", "user_agent", "max_entries", "cache", "cache_days", "allow_private"},
 }
 
 
@@ -155,6 +156,10 @@ def parse_config(data: dict, base: Path, where: str) -> DailyConfig:
         values["user_agent"] = fetch["user_agent"].strip()
     if "cache" in fetch:
         values["cache"] = _path(fetch["cache"], "fetch.cache", base, where)
+    if "allow_private" in fetch:
+        if not isinstance(fetch["allow_private"], bool):
+            raise ConfigError(f"{where}: `fetch.allow_private` must be true or false")
+        values["allow_private"] = fetch["allow_private"]
     if "mail" in data:
         if not isinstance(data["mail"], dict):
             raise ConfigError(f"{where}: `mail` must be a table")
@@ -225,11 +230,12 @@ threshold = 0.1       # how alike articles must be to be one story (0-1; higher 
 min_origins = 2       # independent outlets a story needs for its own section
 
 [fetch]
-timeout = 20          # seconds per request
+timeout = 20          # seconds for one whole download (redirects included)
 max_entries = 30      # entries read per feed
 # user_agent = "briefing/0.1 (+https://example.org/contact)"
 # cache = "cache"     # fetched feeds and pages (default: user cache folder)
 cache_days = 30       # cached pages older than this are removed
+allow_private = false # true: also fetch private, loopback and link-local addresses
 
 [mail]
 # Used with `briefing daily --email`. Server settings can come from the environment instead:

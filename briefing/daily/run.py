@@ -169,7 +169,8 @@ def _run(
             cache = HttpCache(config.cache or default_cache_dir())
             if not dry_run:
                 cache.prune(config.cache_days)
-            with Fetcher(cache, config.timeout, config.user_agent) as fetcher:
+            with Fetcher(cache, config.timeout, config.user_agent,
+                         allow_private=config.allow_private) as fetcher:
                 web = collect_web(config.feeds, config.urls, fetcher, date, config.max_entries, progress)
                 fetched = fetcher.network_fetches
             skipped += web.skipped
@@ -192,7 +193,8 @@ def _run(
     cleaned.sort(key=lambda a: (a.label, a.id))
 
     db_path = db or config.db or default_db_path()
-    with History(db_path, readonly=dry_run) as history:
+    # the history's rows are this config's own (keyed by its archive), even in a shared file
+    with History(db_path, readonly=dry_run, scope=str(config.archive.resolve())) as history:
         hashes = {a.id: content_hash(a.text) for a in cleaned}
         first = history.first_seen(hashes.values())
         new: list[Article] = []

@@ -7,6 +7,7 @@ the environment and never appear in a repr, a log line or an error message."""
 from __future__ import annotations
 
 import datetime as dt
+import email.header
 import email.policy
 import email.utils
 import hashlib
@@ -21,6 +22,7 @@ from briefing.compose.prompt import Prompt, load_prompt
 from briefing.deliver.mail_html import briefing_html
 from briefing.deliver.mail_settings import MailSettings, addr_spec_of
 from briefing.errors import ConfigError, PromptError
+from briefing.read.decode import normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +87,28 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def header_text(text: str) -> str:
+    """Decoded text fit for a header: one line, no control, bidi-override or invisible
+    characters (a Subject must read as the briefing's title, left to right)."""
+    return " ".join(normalize_text(text).split())
+
+
 def make_subject(template: str, *, headline: str, date: str, title: str = "") -> str:
     try:
         subject = template.format_map(_Keep(headline=headline, date=date, title=title))
     except (ValueError, IndexError, AttributeError) as exc:
         raise ConfigError(f"subject template {template!r} is invalid ({exc})") from None
-    return " ".join(subject.split())  # one line: no header injection
+    return header_text(subject)  # one line: no header injection
+
+
+def _unstructured(text: str) -> str:
+    """The value to assign so that the header holds exactly `text`. The email library decodes
+    RFC 2047 encoded words in what it is given: a title holding `=?utf-8?q?Hi=0D=0A...?=` would
+    become line breaks, headers and a body. Such text is encoded by the library itself first, so
+    the one decoding gives the text back and the words are sent encoded, never as live ones."""
+    if "=?" not in text:
+        return text
+    return email.header.Header(text, "utf-8", maxlinelen=1_000_000).encode()
 
 
 def _default_prompt() -> Prompt:
@@ -143,7 +161,7 @@ def compose(
     message_id = f"<{key}@{domain}>"
 
     msg = EmailMessage()
-    msg["Subject"] = subject
+    msg["Subject"] = _unstructured(subject)
     msg["From"] = sender
     if settings.to:
         msg["To"] = ", ".join(settings.to)

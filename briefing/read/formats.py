@@ -8,6 +8,7 @@ import re
 
 from briefing.models import Article, Skip
 from briefing.read.decode import article_id, normalize_text
+from briefing.read.markup import drop_noscript
 from briefing.text.dates import _iso_date
 
 log = logging.getLogger(__name__)
@@ -29,14 +30,16 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _field(record: dict, *keys: str) -> str:
+    """A metadata field as text. Only text counts: `true`, `3.5` or `[1, 2]` where a title or an
+    outlet belongs is a producer's mistake, not a name to show (a list keeps its text items)."""
     for key in keys:
         value = record.get(key)
         if isinstance(value, list):
-            value = ", ".join(str(v) for v in value if isinstance(v, str | int | float) and str(v).strip())
+            value = ", ".join(v.strip() for v in value if isinstance(v, str) and v.strip())
         if isinstance(value, dict):
             value = value.get("name") or value.get("title") or ""
-        if isinstance(value, str | int | float) and str(value).strip():
-            return normalize_text(str(value)).strip()
+        if isinstance(value, str) and normalize_text(value).strip():
+            return normalize_text(value).strip()
     return ""
 
 
@@ -132,6 +135,9 @@ def records_from_json(text: str, source: str) -> tuple[list[Article], list[Skip]
 def article_from_html(html: str | bytes, source: str, url: str = "") -> Article:
     """Extract the article body and metadata (title, site, date, author, url) with trafilatura."""
     import trafilatura
+
+    if isinstance(html, str):
+        html = drop_noscript(html)
 
     def extract(with_metadata: bool):
         return trafilatura.bare_extraction(

@@ -90,6 +90,14 @@ MAX_QUOTE_MERGE_WORDS = 80
 MAX_SENTENCE_WORDS = 100
 
 
+# Longer than this is not a word but a blob (base64, a hash, a run of one letter): the sentence
+# is cut there and the blob dropped, so no item is longer than 100 words of 100 characters.
+MAX_WORD_CHARS = 100
+
+
+_BLOB = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
 @lru_cache(maxsize=1)
 def tokenizer() -> PunktSentenceTokenizer:
     """The Punkt tokenizer, built once per process."""
@@ -186,8 +194,12 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _cap(sent: str) -> list[str]:
-    """Cut an over-long 'sentence' at clause breaks (`;`, `:`, dashes, then commas), else at
-    MAX_SENTENCE_WORDS words. Linear in the length: a 50,000-word run-on is cut in one pass."""
+    """Cut an over-long 'sentence' at blobs of over MAX_WORD_CHARS characters (dropped), then at
+    clause breaks (`;`, `:`, dashes, then commas), else at MAX_SENTENCE_WORDS words. Linear in
+    the length: a 50,000-word run-on or a 1,000,000-character word is cut in one pass."""
+    if len(sent) > MAX_WORD_CHARS and _BLOB.search(sent):
+        parts = (p.strip() for p in _BLOB.split(sent))
+        return [piece for p in parts if _HAS_WORD.search(p) for piece in _cap(p)]
     if len(sent) <= MAX_SENTENCE_WORDS * 2 or len(sent.split(None, MAX_SENTENCE_WORDS)) <= MAX_SENTENCE_WORDS:
         return [sent]  # (a word takes two characters at least: a short text is short)
     words = [m.span() for m in _WORD_SPAN.finditer(sent)]
