@@ -174,3 +174,72 @@ def measured(args: list[str], cwd: Path, env: dict[str, str] | None = None,
     code, grown, secs = measure.split()[:3]
     assert code.lstrip("-").isdigit(), proc.stderr[-3000:]
     return int(code), stderr, float(grown), float(secs)
+
+
+# ------------------------------------------------------------------ a scripted SMTP server
+
+
+class ScriptedSMTP:
+    """A raw-socket SMTP server on loopback, one line at a time, that counts each message it
+    received whole (DATA up to its final "."), whether or not it got to answer. `hold`:
+    "quit" keeps the reply to QUIT back, "dot" keeps the reply to the final "." back; `held`
+    is set when the client is waiting on it (that is when a test kills the client)."""
+
+    def __init__(self, hold: str = "") -> None:
+        self.hold = hold
+        self.held = threading.Event()
+        self.messages: list[bytes] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> ScriptedSMTP:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+        self._thread.join(2)
+
+    def _serve(self) -> None:
+        self._listener.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with contextlib.suppress(OSError), conn:
+                self._session(conn.makefile("rb"), conn)
+
+    def _session(self, lines, conn: socket.socket) -> None:
+        conn.sendall(b"220 scripted ESMTP\r\n")
+        for line in iter(lines.readline, b""):
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                conn.sendall(b"250-scripted\r\n250 8BITMIME\r\n")
+            elif verb == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                body: list[bytes] = []
+                while (got := lines.readline()) not in (b".\r\n", b""):
+                    body.append(got)
+                if not got:
+                    return  # cut before its end: not a message
+                self.messages.append(b"".join(body))
+                if self.hold == "dot":
+                    self.held.set()
+                    self._stop.wait(30)
+                    return
+                conn.sendall(b"250 2.0.0 queued\r\n")
+            elif verb == b"QUIT":
+                if self.hold == "quit":
+                    self.held.set()
+                    self._stop.wait(30)
+                    return
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:  # MAIL, RCPT, RSET, NOOP
+                conn.sendall(b"250 ok\r\n")

@@ -101,14 +101,17 @@ def make_subject(template: str, *, headline: str, date: str, title: str = "") ->
     return header_text(subject)  # one line: no header injection
 
 
-def _unstructured(text: str) -> str:
-    """The value to assign so that the header holds exactly `text`. The email library decodes
-    RFC 2047 encoded words in what it is given: a title holding `=?utf-8?q?Hi=0D=0A...?=` would
-    become line breaks, headers and a body. Such text is encoded by the library itself first, so
-    the one decoding gives the text back and the words are sent encoded, never as live ones."""
-    if "=?" not in text:
-        return text
-    return email.header.Header(text, "utf-8", maxlinelen=1_000_000).encode()
+def _set_subject(msg: EmailMessage, subject: str) -> None:
+    """The Subject holding exactly `subject`. The email library decodes RFC 2047 encoded words
+    in a value it is given, and sends text that only looks like one (`=?utf-8?b?SGkN...?=`) as
+    it is, for the reader's program to decode: a title holding one would become line breaks,
+    headers and a body. Such a subject is encoded whole by the library (email.header) and stored
+    as encoded, never parsed again; any other is set the ordinary way."""
+    if "=?" not in subject:
+        msg["Subject"] = subject
+        return
+    folded = email.header.Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
+    msg.set_raw("Subject", folded)
 
 
 def _default_prompt() -> Prompt:
@@ -161,7 +164,7 @@ def compose(
     message_id = f"<{key}@{domain}>"
 
     msg = EmailMessage()
-    msg["Subject"] = _unstructured(subject)
+    _set_subject(msg, subject)
     msg["From"] = sender
     if settings.to:
         msg["To"] = ", ".join(settings.to)

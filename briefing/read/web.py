@@ -59,7 +59,7 @@ CACHE_DAYS = 30.0  # how long `build` trusts a cached page (daily prunes by its 
 USER_AGENT = "briefing/0.1 (news briefing tool; polite single fetch per URL)"
 
 
-PRIVATE_HINT = "--allow-private, or [fetch] allow_private = true"
+PRIVATE_HINT = "[fetch] allow_private = true"  # build passes its own (--allow-private)
 
 
 MIN_WORDS = 20  # fewer words than this is not an article (a gallery, an index, a paywall stub)
