@@ -180,15 +180,23 @@ def measured(args: list[str], cwd: Path, env: dict[str, str] | None = None,
 
 
 class ScriptedSMTP:
-    """A raw-socket SMTP server on loopback, one line at a time, that counts each message it
-    received whole (DATA up to its final "."), whether or not it got to answer. `hold`:
-    "quit" keeps the reply to QUIT back, "dot" keeps the reply to the final "." back; `held`
-    is set when the client is waiting on it (that is when a test kills the client)."""
+    """A raw-socket SMTP server on loopback, one line at a time, that keeps each message it
+    received whole (DATA up to its final ".") with what became of it: "accepted" (250 sent),
+    "refused" (an error reply sent) or "unanswered" (no reply: it may count as delivered).
 
-    def __init__(self, hold: str = "") -> None:
+    `hold`: "quit" keeps the reply to QUIT back, "dot" the reply to the final "."; `held` is set
+    once the client waits on it (when a test kills the client). `faults` maps a step (greeting,
+    ehlo, mail, rcpt, data, dot, quit) to what happens there instead of the normal reply, in the
+    first session only: "drop" (close the connection), "slow" (say nothing for `slow` seconds,
+    then close) or a reply such as "451 4.3.0 later"."""
+
+    def __init__(self, hold: str = "", faults: dict[str, str] | None = None, slow: float = 1.0) -> None:
         self.hold = hold
+        self.faults = dict(faults or {})
+        self.slow = slow
         self.held = threading.Event()
         self.messages: list[bytes] = []
+        self.fates: list[str] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._stop = threading.Event()
@@ -214,32 +222,46 @@ class ScriptedSMTP:
                 return
             with contextlib.suppress(OSError), conn:
                 self._session(conn.makefile("rb"), conn)
+            self.faults = {}  # later sessions behave
+
+    def _reply(self, conn: socket.socket, step: str, normal: bytes) -> bool:
+        """Answer one step; False when the session ends here."""
+        fault = self.faults.get(step, "")
+        if self.hold == step or fault in ("drop", "slow"):
+            if step == "dot":
+                self.fates[-1] = "unanswered"
+            if self.hold == step:
+                self.held.set()
+                self._stop.wait(30)
+            elif fault == "slow":
+                self._stop.wait(self.slow)
+            return False
+        if fault:
+            conn.sendall(fault.encode() + b"\r\n")
+            if step == "dot":
+                self.fates[-1] = "refused"
+            return not fault.startswith("421")
+        conn.sendall(normal)
+        return step != "quit"
 
     def _session(self, lines, conn: socket.socket) -> None:
-        conn.sendall(b"220 scripted ESMTP\r\n")
+        if not self._reply(conn, "greeting", b"220 scripted ESMTP\r\n"):
+            return
         for line in iter(lines.readline, b""):
-            verb = line[:4].upper()
-            if verb in (b"EHLO", b"HELO"):
-                conn.sendall(b"250-scripted\r\n250 8BITMIME\r\n")
-            elif verb == b"DATA":
-                conn.sendall(b"354 go ahead\r\n")
+            verb = line[:4].upper().decode("ascii", "replace")
+            step = {"EHLO": "ehlo", "HELO": "ehlo", "MAIL": "mail", "RCPT": "rcpt", "DATA": "data",
+                    "QUIT": "quit"}.get(verb, "other")
+            normal = {"ehlo": b"250-scripted\r\n250 8BITMIME\r\n", "data": b"354 go ahead\r\n",
+                      "quit": b"221 bye\r\n"}.get(step, b"250 ok\r\n")
+            if not self._reply(conn, step, normal):
+                return
+            if step == "data" and not self.faults.get("data"):
                 body: list[bytes] = []
                 while (got := lines.readline()) not in (b".\r\n", b""):
                     body.append(got)
                 if not got:
                     return  # cut before its end: not a message
                 self.messages.append(b"".join(body))
-                if self.hold == "dot":
-                    self.held.set()
-                    self._stop.wait(30)
+                self.fates.append("accepted")
+                if not self._reply(conn, "dot", b"250 2.0.0 queued\r\n"):
                     return
-                conn.sendall(b"250 2.0.0 queued\r\n")
-            elif verb == b"QUIT":
-                if self.hold == "quit":
-                    self.held.set()
-                    self._stop.wait(30)
-                    return
-                conn.sendall(b"221 bye\r\n")
-                return
-            else:  # MAIL, RCPT, RSET, NOOP
-                conn.sendall(b"250 ok\r\n")

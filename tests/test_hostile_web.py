@@ -142,6 +142,19 @@ def test_stacked_gzip_bomb_is_refused_with_bounded_memory(tmp_path: Path) -> Non
     assert "page is over the 20 MB size limit once decompressed (Content-Encoding: gzip, gzip)" in line
 
 
+def test_a_redirect_carrying_a_bomb_is_followed_without_reading_it(tmp_path: Path) -> None:
+    """httpx reads and decodes a redirect's body whole before following it; ours is not read."""
+    with raw_http(respond(PAGE)) as good:
+        bomb = respond(stacked_gzip_bomb(256), status="302 Found",
+                       extra=f"Content-Encoding: gzip, gzip\r\nLocation: {good}/bridge\r\n")
+        with raw_http(bomb) as base:
+            code, stderr, grown, _ = measured(
+                ["build", base + "/moved", "--allow-private", "--out", "-"], tmp_path,
+                {"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert grown < 60, f"peak memory grew by {grown} MB"
+    assert code == 0 and "1 article read, 0 skipped" in stderr, stderr
+
+
 def test_oversized_page_is_refused_while_it_streams(tmp_path: Path) -> None:
     """A 200 MB page without a Content-Length: cut at the limit, memory near the limit."""
     with raw_http(chunked_stream(200 << 20)) as base:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import re
@@ -69,6 +70,10 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
         bytes([b]).decode("cp1252", errors="ignore") or bytes([b]).decode("latin-1") for b in chunk
     )
     return out, exc.end
+
+
+# Registered where it is used: decoding must not depend on another module being imported first.
+codecs.register_error("briefing-cp1252", _cp1252_fallback)
 
 
 _UTF8_MULTIBYTE = re.compile(

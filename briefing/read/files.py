@@ -6,7 +6,6 @@ stops the others. Cleaning and metadata inference from the text itself happen in
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import logging
 import os
@@ -16,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefing.models import Article, IngestResult, Skip
-from briefing.read.decode import _cp1252_fallback, article_id, read_text_file
+from briefing.read.decode import article_id, read_text_file
 from briefing.read.formats import articles_from_text
 from briefing.read.web import FETCH_TIMEOUT, Fetcher, load_url, page_fetcher
 from briefing.settings import DEFAULT_MAX_BYTES
@@ -40,9 +39,6 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 
 _URL = re.compile(r"^https?:/{1,2}[^/\s]", re.IGNORECASE)
-
-
-codecs.register_error("briefing-cp1252", _cp1252_fallback)
 
 
 def _kind_for(path: Path) -> str:

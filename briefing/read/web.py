@@ -62,6 +62,9 @@ USER_AGENT = "briefing/0.1 (news briefing tool; polite single fetch per URL)"
 PRIVATE_HINT = "[fetch] allow_private = true"  # build passes its own (--allow-private)
 
 
+MAX_REDIRECTS = 10
+
+
 MIN_WORDS = 20  # fewer words than this is not an article (a gallery, an index, a paywall stub)
 
 
@@ -167,7 +170,7 @@ class Fetcher:
         self._client = httpx.Client(
             transport=guarded_transport(self._clock, allow_private, private_hint),
             timeout=httpx.Timeout(timeout),
-            follow_redirects=True,
+            follow_redirects=False,  # followed by _follow, hop by hop
             trust_env=False,
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
         )
@@ -206,21 +209,34 @@ class Fetcher:
         self.network_fetches += 1
         self._clock.start(self.timeout)
         try:
-            with self._client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
-                body = read_body(resp, self.max_bytes)
-                return Response(str(resp.url), resp.headers.get("content-type", "").lower(), body)
+            return self._follow(self._client.build_request("GET", url))
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self.timeout:g} s") from None
         except httpx.InvalidURL as exc:
             raise FetchError(f"invalid URL ({exc})") from None
-        except httpx.TooManyRedirects:
-            raise FetchError("too many redirects") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
         finally:
             self._clock.stop()
+
+    def _follow(self, request: httpx.Request) -> Response:
+        """Redirects followed here, not by httpx: it reads (and decompresses) the body of every
+        redirect whole, so a `302` carrying a gzip bomb would pass the size limit."""
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._client.send(request, stream=True)
+            try:
+                if resp.next_request is not None:  # a redirect: its body is never read
+                    request = resp.next_request
+                    if request.url.scheme not in ("http", "https"):
+                        raise FetchError(f"redirected to {request.url.scheme}: (not http(s))")
+                    continue
+                if resp.status_code >= 400:
+                    raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+                body = read_body(resp, self.max_bytes)
+                return Response(str(resp.url), resp.headers.get("content-type", "").lower(), body)
+            finally:
+                resp.close()
+        raise FetchError("too many redirects")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from briefing.models import Briefing, Disagreement, Item, Quote
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!])")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def plain(text: str) -> str:
