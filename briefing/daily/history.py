@@ -122,14 +122,36 @@ class DayRecord:
     quotes: tuple[tuple[str, str], ...] = ()  # (key, text) of every quotation shown
 
 
+@dataclass(frozen=True, slots=True)
+class DaySummary:
+    """One day in the history, as `briefing history` lists it."""
+
+    date: str
+    articles: int  # articles first collected that day
+    facts: int  # facts its briefing carried
+    stories: int
+    path: str  # the briefing written
+
+
 class History:
     """The history database. Use as a context manager; `readonly` never creates or writes."""
 
-    def __init__(self, path: Path | str, readonly: bool = False, scope: str = "") -> None:
+    def __init__(self, path: Path | str, readonly: bool = False, scope: str | None = None) -> None:
         self.path = Path(path)
         self.readonly = readonly
-        self.scope = scope  # whose days these are (the config's archive folder)
+        # whose days these are: a config's archive folder (its rows, and rows from before
+        # scopes); None: the whole file, every config's rows (what `briefing history` shows)
+        self.scope = scope
         self._conn: sqlite3.Connection | None = None
+
+    @property
+    def _mine(self) -> str:
+        """The SQL condition for the rows of this scope."""
+        return "1" if self.scope is None else "scope IN (?, '')"
+
+    @property
+    def _scope_args(self) -> tuple[str, ...]:
+        return () if self.scope is None else (self.scope,)
 
     def __enter__(self) -> History:
         self.open()
@@ -204,8 +226,8 @@ class History:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    f"SELECT hash, min(first_date) FROM articles WHERE scope IN (?, '') "
-                    f"AND hash IN ({marks}) GROUP BY hash", [self.scope, *chunk]
+                    f"SELECT hash, min(first_date) FROM articles WHERE {self._mine} "
+                    f"AND hash IN ({marks}) GROUP BY hash", [*self._scope_args, *chunk]
                 )
                 found.update(dict(rows))
         return found
@@ -214,28 +236,31 @@ class History:
         """Every wording of every fact briefed on a day before `date`, oldest first."""
         with self._query() as conn:
             rows = conn.execute(
-                "SELECT key, date, text, kind FROM facts WHERE scope IN (?, '') AND date < ? "
-                "ORDER BY date, rowid", (self.scope, date)
+                f"SELECT key, date, text, kind FROM facts WHERE {self._mine} AND date < ? "
+                "ORDER BY date, rowid", (*self._scope_args, date)
             ).fetchall()
         return [BriefedFact(*row) for row in rows]
 
     def briefing(self, date: str) -> tuple[str, str] | None:
         """(digest, path) of the briefing recorded for `date`, if any."""
         with self._query() as conn:
-            row = conn.execute("SELECT digest, path FROM briefings WHERE scope IN (?, '') AND date = ? "
-                               "ORDER BY scope DESC", (self.scope, date)).fetchone()
+            row = conn.execute(f"SELECT digest, path FROM briefings WHERE {self._mine} AND date = ? "
+                               "ORDER BY scope DESC", (*self._scope_args, date)).fetchone()
         return (row[0], row[1]) if row else None
 
     def days(self) -> list[str]:
         with self._query() as conn:
             return [r[0] for r in conn.execute(
-                "SELECT DISTINCT date FROM briefings WHERE scope IN (?, '') ORDER BY date", (self.scope,))]
+                f"SELECT DISTINCT date FROM briefings WHERE {self._mine} ORDER BY date", self._scope_args)]
 
-    def mails(self, date: str) -> list[tuple[str, str]]:
+    def summaries(self) -> list[DaySummary]:
+        """Every recorded day, oldest first."""
         with self._query() as conn:
-            return conn.execute(
-                "SELECT key, status FROM mails WHERE scope IN (?, '') AND date = ? ORDER BY key",
-                (self.scope, date)).fetchall()
+            rows = conn.execute(
+                f"SELECT date, articles, facts, stories, path FROM briefings WHERE {self._mine} "
+                "ORDER BY date", self._scope_args
+            ).fetchall()
+        return [DaySummary(*row) for row in rows]
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -244,7 +269,7 @@ class History:
         of that day from before scopes existed are replaced too)."""
         if self.readonly:
             raise HistoryError(f"{self.path}: opened read-only")
-        scope, date = self.scope, record.date
+        scope, date = self.scope or "", record.date
         with self._query() as conn, conn:
             for table in ("facts", "briefings"):
                 conn.execute(f"DELETE FROM {table} WHERE scope IN (?, '') AND date = ?", (scope, date))
@@ -266,11 +291,26 @@ class History:
                  len({t for _, t in record.facts})),
             )
 
+    def forget(self, date: str) -> bool:
+        """Remove all the history says about `date` in this scope (its briefing, the facts it
+        carried, the articles first seen that day), so a later run treats them as new; False
+        when the day was never recorded. Files written (output, archive) are left alone."""
+        if self.readonly:
+            raise HistoryError(f"{self.path}: opened read-only")
+        mine, args = self._mine, self._scope_args
+        with self._query() as conn, conn:
+            known = conn.execute(f"SELECT 1 FROM briefings WHERE {mine} AND date = ?",
+                                 (*args, date)).fetchone()
+            for table, column in (("briefings", "date"), ("facts", "date"), ("mails", "date"),
+                                  ("articles", "first_date")):
+                conn.execute(f"DELETE FROM {table} WHERE {mine} AND {column} = ?", (*args, date))
+        return known is not None
+
     def record_mail(self, date: str, key: str, status: str) -> None:
         if self.readonly:
             raise HistoryError(f"{self.path}: opened read-only")
         with self._query() as conn, conn:
             conn.execute(
                 "INSERT OR REPLACE INTO mails(scope, date, key, status) VALUES (?, ?, ?, ?)",
-                (self.scope, date, key, status),
+                (self.scope or "", date, key, status),
             )
