@@ -45,7 +45,8 @@ PIECES = [
     "Mr.", "U.S.", "''", "``", "nn", "(STORY CAN END HERE)", "<html><body><p>", "</p>",
     "<!DOCTYPE html>", "<svg>", "{\"text\": \"", "\"}", "\x00", "\ufeff",
     # issue 16
-    "<noscript>", "</noscript>", "<noscript/>", "&lt;noscript&gt;", "NOSCRIPTED", "\u202e",
+    "<noscript>", "</noscript>", "<noscript/>", "&lt;noscript&gt;", "<noscript>HIDDENTEXT",
+    "<noscript/>HIDDENTEXT", "&lt;noscript&gt;HIDDENTEXT", "\u202e",
     "\u2066", "\u200d", "\u00ad", "\ud800", "\udfff", "\\ud800", "a" * 150, "b" * 3000,
     "=?utf-8?q?Hi=0D=0A?=",
 ]
@@ -74,7 +75,7 @@ def check_text(text: str, kind: str) -> str:
         for _, sent in split_text(cleaned.text):
             core = "".join(ch for ch in sent if ch.isalnum())
             assert core and core in letters and len(sent.split()) <= 100, sent
-            assert max(map(len, sent.split())) <= 100 and "NOSCRIPTED" not in sent, sent
+            assert max(map(len, sent.split())) <= 100 and "HIDDENTEXT" not in sent, sent
     return "articles" if articles else "reason"
 
 
@@ -82,7 +83,7 @@ def check_record(record: dict, escapes: bool) -> str:
     """A JSON record with metadata of any type (and lone surrogates as escapes)."""
     text = json.dumps(record)
     if escapes:
-        text = text.replace("Q", "\\ud800").replace("Z", "\\udc01")
+        text = text.replace("@HIGH@", "\\ud800").replace("@LOW@", "\\udc01")
     articles, skipped = articles_from_text(text, "fuzz.json", "json")
     assert articles or skipped
     for art in articles:
@@ -171,7 +172,7 @@ def main() -> None:
     @config
     @given(st.dictionaries(st.sampled_from(FIELDS), JSON_VALUE, max_size=6), TEXT, st.booleans())
     def fuzz_records(meta: dict, text: str, escapes: bool) -> None:
-        record = {**meta, "text": text + " Q said the council Z."}
+        record = {**meta, "text": text + " @HIGH@ said the council @LOW@."}
         counts.run("records", lambda: check_record(record, escapes))
 
     start = time.perf_counter()

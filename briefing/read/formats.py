@@ -35,7 +35,7 @@ def _field(record: dict, *keys: str) -> str:
     for key in keys:
         value = record.get(key)
         if isinstance(value, list):
-            value = ", ".join(v.strip() for v in value if isinstance(v, str) and v.strip())
+            value = ", ".join(t for v in value if isinstance(v, str) and (t := normalize_text(v).strip()))
         if isinstance(value, dict):
             value = value.get("name") or value.get("title") or ""
         if isinstance(value, str) and normalize_text(value).strip():

@@ -194,12 +194,8 @@ def _merge(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _cap(sent: str) -> list[str]:
-    """Cut an over-long 'sentence' at blobs of over MAX_WORD_CHARS characters (dropped), then at
-    clause breaks (`;`, `:`, dashes, then commas), else at MAX_SENTENCE_WORDS words. Linear in
-    the length: a 50,000-word run-on or a 1,000,000-character word is cut in one pass."""
-    if len(sent) > MAX_WORD_CHARS and _BLOB.search(sent):
-        parts = (p.strip() for p in _BLOB.split(sent))
-        return [piece for p in parts if _HAS_WORD.search(p) for piece in _cap(p)]
+    """Cut an over-long 'sentence' at clause breaks (`;`, `:`, dashes, then commas), else at
+    MAX_SENTENCE_WORDS words. Linear in the length: a 50,000-word run-on is cut in one pass."""
     if len(sent) <= MAX_SENTENCE_WORDS * 2 or len(sent.split(None, MAX_SENTENCE_WORDS)) <= MAX_SENTENCE_WORDS:
         return [sent]  # (a word takes two characters at least: a short text is short)
     words = [m.span() for m in _WORD_SPAN.finditer(sent)]
@@ -220,17 +216,32 @@ def _cap(sent: str) -> list[str]:
 def split_text(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs for a cleaned text."""
     out: list[tuple[int, str]] = []
-    tok = tokenizer()
     for p, para in enumerate(_paragraphs(text)):
         if ". ." in para:
             para = _SPACED_DOTS.sub(lambda m: "." * min(4, m.group(0).count(".")), para)
-        for chunk in _obvious_chunks(_unglue(para)):
-            # A chunk with no stop before its end is one sentence; only the others need Punkt.
-            sents = tok.tokenize(chunk) if _INNER_STOP.search(chunk, 0, len(chunk) - 1) else (chunk,)
-            for sent in sents:
-                if _HAS_WORD.search(sent):
-                    out.extend((p, piece) for piece in _cap(sent.strip()))
-    return _merge(out)
+        for segment in _segments(para):
+            out += _merge(_sentences(p, segment))  # (merging never reaches across a blob)
+    return out
+
+
+def _segments(para: str) -> list[str]:
+    """A paragraph cut at blobs of over MAX_WORD_CHARS characters, which are dropped (a
+    1,000,000-character word is not reporting, and must not make a 1 MB bullet)."""
+    if len(para) <= MAX_WORD_CHARS or not _BLOB.search(para):
+        return [para]
+    return [s for s in (piece.strip() for piece in _BLOB.split(para)) if _HAS_WORD.search(s)]
+
+
+def _sentences(p: int, para: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    tok = tokenizer()
+    for chunk in _obvious_chunks(_unglue(para)):
+        # A chunk with no stop before its end is one sentence; only the others need Punkt.
+        sents = tok.tokenize(chunk) if _INNER_STOP.search(chunk, 0, len(chunk) - 1) else (chunk,)
+        for sent in sents:
+            if _HAS_WORD.search(sent):
+                out.extend((p, piece) for piece in _cap(sent.strip()))
+    return out
 
 
 def _obvious_chunks(para: str) -> list[str]:
