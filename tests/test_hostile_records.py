@@ -224,3 +224,41 @@ def test_a_hand_damaged_outbox_record_is_reported_never_sent(
     assert why in retried.stderr
     assert rec.received == [] and rec.transactions == 1  # only the first, refused, attempt
     assert entry.eml.exists()  # kept: nothing is lost
+
+
+V1_SCHEMA = """
+CREATE TABLE articles (hash TEXT PRIMARY KEY, first_date TEXT NOT NULL, label TEXT NOT NULL,
+                       title TEXT NOT NULL DEFAULT '');
+CREATE TABLE facts (key TEXT NOT NULL, date TEXT NOT NULL, text TEXT NOT NULL,
+                    kind TEXT NOT NULL DEFAULT 'fact', PRIMARY KEY (key, date));
+CREATE TABLE briefings (date TEXT PRIMARY KEY, digest TEXT NOT NULL, path TEXT NOT NULL,
+                        articles INTEGER NOT NULL, stories INTEGER NOT NULL, facts INTEGER NOT NULL);
+CREATE TABLE mails (date TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL,
+                    PRIMARY KEY (date, key));
+INSERT INTO articles VALUES ('h1', '2031-01-01', 'a.txt', '');
+INSERT INTO facts VALUES ('ferries stopped', '2031-01-01', 'Ferries stopped.', 'fact');
+INSERT INTO briefings VALUES ('2031-01-01', 'd', 'output/2031-01-01.md', 1, 1, 1);
+PRAGMA user_version=1;
+"""
+
+
+def test_a_history_from_before_scopes_is_kept_and_read_by_every_config(tmp_path: Path) -> None:
+    import sqlite3
+
+    from briefing.daily.history import History
+
+    db = tmp_path / "old.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(V1_SCHEMA)
+    before = db.read_bytes()
+    with History(db, readonly=True, scope="/a/archive") as h:  # a dry run: read, never written
+        assert [f.text for f in h.briefed_before("2031-01-02")] == ["Ferries stopped."]
+    assert db.read_bytes() == before
+    for scope in ("/a/archive", "/b/archive"):
+        with History(db, scope=scope) as h:
+            assert h.first_seen(["h1"]) == {"h1": "2031-01-01"}
+            assert [f.text for f in h.briefed_before("2031-01-02")] == ["Ferries stopped."]
+            assert h.briefing("2031-01-01") == ("d", "output/2031-01-01.md")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
