@@ -102,15 +102,23 @@ def test_noscript_text_never_becomes_a_bullet(tmp_path: Path, form: str, kind: s
     assert "Ferry crossings to Marrow Island" in result.stdout  # the reporting after it stays
 
 
-def test_a_million_character_word_makes_no_giant_bullet(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["lead", "last"])
+def test_a_million_character_word_makes_no_giant_bullet(tmp_path: Path, where: str) -> None:
+    """In the lead sentence (which is briefed) as well as in a sentence of its own at the end."""
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.txt").write_text(_text(FERRY) + "\nThe word " + "a" * 1_000_000 + " was long.\n")
+    word = "a" * 1_000_000
+    if where == "lead":
+        text = _text([FERRY[0].replace("Marrow Island", f"Marrow Island {word}"), *FERRY[1:]])
+    else:
+        text = _text(FERRY) + f"\nThe word {word} was long.\n"
+    (folder / "a.txt").write_text(text)
     (folder / "b.txt").write_text(_text(OTHER))
     result = _build(str(folder), "--out", "-")
     assert result.exit_code == 0, result.output
     assert len(result.stdout) < 20_000
     assert max(len(line) for line in result.stdout.splitlines()) < 2_000
+    assert "Marrow Island" in result.stdout and "aaaa" not in result.stdout
 
 
 def test_bidi_overrides_and_zero_width_characters_leave_markdown_and_subject(
