@@ -90,8 +90,8 @@ MAX_QUOTE_MERGE_WORDS = 80
 MAX_SENTENCE_WORDS = 100
 
 
-# Longer than this is not a word but a blob (base64, a hash, a run of one letter): the sentence
-# is cut there and the blob dropped, so no item is longer than 100 words of 100 characters.
+# Longer than this is not a word but a blob (base64, a hash, a run of one letter): the blob is
+# dropped with the sentence it stands in, so no item is longer than 100 words of 100 characters.
 MAX_WORD_CHARS = 100
 
 
@@ -219,17 +219,37 @@ def split_text(text: str) -> list[tuple[int, str]]:
     for p, para in enumerate(_paragraphs(text)):
         if ". ." in para:
             para = _SPACED_DOTS.sub(lambda m: "." * min(4, m.group(0).count(".")), para)
-        for segment in _segments(para):
-            out += _merge(_sentences(p, segment))  # (merging never reaches across a blob)
+        for segment, open_start, open_end in _segments(para):
+            sents = _sentences(p, segment)
+            # the sentence a blob stood in goes with it: its halves are fragments, not reporting
+            sents = sents[1 if open_start else 0 : len(sents) - 1 if open_end else len(sents)]
+            out += _merge(sents)  # (merging never reaches across a blob)
     return out
 
 
-def _segments(para: str) -> list[str]:
+# A blob, or the text before one, that ends a sentence (a stop, then closing quotes or brackets)
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _segments(para: str) -> list[tuple[str, bool, bool]]:
     """A paragraph cut at blobs of over MAX_WORD_CHARS characters, which are dropped (a
-    1,000,000-character word is not reporting, and must not make a 1 MB bullet)."""
+    1,000,000-character word is not reporting, and must not make a 1 MB bullet): (text, whether
+    it starts inside a blob's sentence, whether it ends inside one)."""
     if len(para) <= MAX_WORD_CHARS or not _BLOB.search(para):
-        return [para]
-    return [s for s in (piece.strip() for piece in _BLOB.split(para)) if _HAS_WORD.search(s)]
+        return [(para, False, False)]
+    out: list[tuple[str, bool, bool]] = []
+    pos, open_start = 0, False
+    for blob in _BLOB.finditer(para):
+        piece = para[pos : blob.start()].strip()
+        open_end = bool(piece) and not _ENDS_SENTENCE.search(piece)
+        out.append((piece, open_start, open_end))
+        pos = blob.end()
+        # the text after goes on the blob's sentence unless the blob ends it, or the blob stood
+        # alone between sentences and a capital starts the next one
+        after = para[pos:].lstrip()[:1]
+        open_start = not _ENDS_SENTENCE.search(blob.group()) and (open_end or not after.isupper())
+    out.append((para[pos:].strip(), open_start, False))
+    return [seg for seg in out if _HAS_WORD.search(seg[0])]
 
 
 def _sentences(p: int, para: str) -> list[tuple[int, str]]:
