@@ -58,6 +58,7 @@ class Fact:
     origins: tuple[str, ...]  # independent origins (syndication family ids)
     related: tuple[str, ...] = ()  # ids of near-miss facts (differ in substance)
     position: float = 1.0  # best relative position of a member in its article, 0 = lead
+    support: tuple[str, ...] = ()  # ids of facts of other articles reporting the same claim
 
 
 @dataclass(frozen=True, slots=True)

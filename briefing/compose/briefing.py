@@ -19,6 +19,7 @@ from briefing.compose.sources import source_label
 from briefing.executor import run_later
 from briefing.models import Briefing, Fact, Item, Pool, Section, Skip, Source
 from briefing.pool.families import copies, independent, named_outlet, originals_of
+from briefing.pool.support import add_support, supported_articles
 from briefing.rank.methods import score_facts
 from briefing.rank.select import Budget, select_facts
 from briefing.settings import Settings
@@ -108,6 +109,8 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     def cite(fact: Fact) -> tuple[int, ...]:
         return tuple(sorted(numbers[a] for a in fact.articles))
 
+    fact_index = {f.id: i for i, f in enumerate(pool.facts)}
+
     queries = list(dict.fromkeys(spec.query for spec in specs if spec.query))
 
     # scores and near repeats need nothing the quotes and disagreements below compute: on a
@@ -123,6 +126,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     disputes = find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
     dangling = {f.id for f in pool.facts if not standalone(f.text)}
     base, by_query, similar = ranked_later.result()
+    add_support(pool, similar)  # two reports of one claim are one fact for the reader
     index = {f.id: i for i, f in enumerate(pool.facts)}
     for d in disputes:  # two versions of one disputed fact are one fact for the reader
         ids = [index[f] for v in d.versions for f in v.fact_ids if f in index]
@@ -145,15 +149,16 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         items = []
         for i in chosen:
             fact = pool.facts[i]
+            arts = supported_articles(pool, fact, fact_index)  # credit follows support
             items.append(
                 Item(
                     fact.id,
                     tidy(fact.text),
-                    cite(fact),
-                    independent(pool, fact.articles),
+                    tuple(sorted(numbers[a] for a in arts)),
+                    independent(pool, arts),
                     round(float(scores[i]), 6),
-                    len(fact.articles),
-                    copies=copies(pool, fact.articles),
+                    len(arts),
+                    copies=copies(pool, arts),
                 )
             )
         sections.append(Section(spec.title, tuple(items), spec.query))

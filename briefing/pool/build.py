@@ -22,6 +22,7 @@ from briefing.models import Article, Fact, Pool, Sentence
 from briefing.pool.candidates import CANDIDATE_COSINE, candidate_pairs
 from briefing.pool.decisions import RELATED_THRESHOLD, Decision, decide
 from briefing.pool.families import families_from_links
+from briefing.pool.support import with_support
 from briefing.text.signature import Signature, comparison_key, signature
 
 PARALLEL_SENTENCES = 3000  # from this many sentences, signatures are made on two cores
@@ -219,4 +220,4 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
                 position=position,
             )
         )
-    return Pool(articles=tuple(articles), facts=tuple(facts), families=families)
+    return with_support(Pool(articles=tuple(articles), facts=tuple(facts), families=families))

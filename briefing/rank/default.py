@@ -6,6 +6,7 @@ import numpy as np
 
 from briefing.models import Pool
 from briefing.pool.index import features, text_vector
+from briefing.pool.support import supported_origins
 from briefing.settings import RankWeights
 
 
@@ -68,8 +69,9 @@ def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.n
     concept = np.where(feats.concept_weight >= weights.min_concept, feats.concept_weight, 0.0)
     coverage = _scaled(feats.concepts @ concept)
     lead = np.exp(-feats.lead / max(weights.position_scale, 1e-9))
-    most = feats.origins.max()
-    corroboration = (feats.origins - 1) / (most - 1) if most > 1 else np.zeros(n)
+    origins = supported_origins(pool)  # independent reports of the claim, in any words
+    most = origins.max()
+    corroboration = (origins - 1) / (most - 1) if most > 1 else np.zeros(n)
     score = (
         weights.centrality * central
         + weights.coverage * coverage
