@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from briefing.compose.attribution import find_attributions
+from briefing.compose.budget import Plan, fill_sections, whole_sentence
 from briefing.compose.disputes import find_disagreements
 from briefing.compose.headline import headline_of
 from briefing.compose.prompt import Prompt
@@ -21,7 +22,7 @@ from briefing.models import Briefing, Fact, Item, Pool, Section, Skip, Source
 from briefing.pool.families import copies, independent, named_outlet, originals_of
 from briefing.pool.support import add_support, supported_articles
 from briefing.rank.methods import score_facts
-from briefing.rank.select import Budget, select_facts
+from briefing.rank.select import Budget
 from briefing.settings import Settings
 from briefing.text.figures import claims
 from briefing.text.stems import stems
@@ -41,54 +42,6 @@ def _budget_for(prompt: Prompt, settings: Settings) -> tuple[int | None, int | N
     return 10, None
 
 
-def _split_budget(total: int | None, specs: Sequence[int | None]) -> list[int | None]:
-    """Share a total budget among sections by their own weights (equal when unset)."""
-    if total is None:
-        return list(specs)
-    weights = [s or 1 for s in specs]
-    raw = [total * w / sum(weights) for w in weights]
-    shares = [max(1, int(r)) for r in raw]
-    shares[0] += max(0, total - sum(shares))
-    return shares
-
-
-def _fill_section(
-    pool: Pool,
-    scores: np.ndarray,
-    budget: Budget,
-    used: list[int],
-    similar: dict[int, list[int]],
-    off_topic: set[str],
-) -> list[int]:
-    """Select a section's facts, never one shown above nor a near-repeat of one; `used` grows."""
-    chosen: list[int] = []
-    words = 0
-    for _ in range(8):  # each round drops repeats select_facts cannot know about
-        banned = {pool.facts[i].id for i in used} | off_topic
-        banned |= {pool.facts[j].id for i in used for j in similar.get(i, ())}
-        left = Budget(
-            sentences=None if budget.sentences is None else budget.sentences - len(chosen),
-            words=None if budget.words is None else budget.words - words,
-        )
-        if (left.sentences is not None and left.sentences <= 0) or (
-            left.words is not None and left.words <= 0
-        ):
-            break
-        picked = select_facts(pool, scores, left, exclude=banned)
-        if not picked:
-            break
-        for i in picked:
-            if pool.facts[i].id in banned:
-                continue
-            chosen.append(i)
-            used.append(i)
-            words += len(pool.facts[i].text.split())
-            banned |= {pool.facts[j].id for j in similar.get(i, ())}
-        if len(chosen) and all(i in chosen for i in picked):
-            break
-    return chosen
-
-
 def _rank_and_repeats(
     pool: Pool, settings: Settings, queries: Sequence[str]
 ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[int, list[int]]]:
@@ -102,8 +55,6 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     """Rank and select facts into the prompt's sections; add quotes, disputes, sources."""
     total_s, total_w = _budget_for(prompt, settings)
     specs = prompt.sections
-    s_shares = _split_budget(total_s, [s.sentences for s in specs]) if total_s else [None] * len(specs)
-    w_shares = _split_budget(total_w, [s.words for s in specs]) if total_w else [None] * len(specs)
     numbers = {a.id: i + 1 for i, a in enumerate(pool.articles)}
 
     def cite(fact: Fact) -> tuple[int, ...]:
@@ -124,7 +75,7 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     ranked_later = run_later(_rank_and_repeats, pool, settings, queries, parallel=parallel)
     groups = group_quotes(find_attributions(pool)) if prompt.quotes or prompt.disagreements else []
     disputes = find_disagreements(pool, cite, groups, lambda aid: numbers[aid]) if prompt.disagreements else []
-    dangling = {f.id for f in pool.facts if not standalone(f.text)}
+    dangling = {f.id for f in pool.facts if not standalone(f.text) or not whole_sentence(f.text)}
     base, by_query, similar = ranked_later.result()
     add_support(pool, similar)  # two reports of one claim are one fact for the reader
     index = {f.id: i for i, f in enumerate(pool.facts)}
@@ -136,16 +87,18 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
         ranked = sorted(d.versions, key=lambda v: -len(v.citations))
         if len(ranked[0].citations) > len(ranked[1].citations):
             dangling |= {f for v in ranked[1:] for f in v.fact_ids}
-    used: list[int] = []
-    sections: list[Section] = []
-    for spec, n_s, n_w in zip(specs, s_shares, w_shares, strict=True):
-        scores = by_query[spec.query] if spec.query else base
+    plans = []
+    for spec in specs:
         off_topic = set(dangling)
         if spec.query:
             # a section answers its question: facts sharing no word with it stay out
             wanted = stems(spec.query)
             off_topic |= {f.id for f, st in zip(pool.facts, fact_stems, strict=True) if not st & wanted}
-        chosen = _fill_section(pool, scores, Budget(sentences=n_s, words=n_w), used, similar, off_topic)
+        plans.append(Plan(by_query[spec.query] if spec.query else base, off_topic, spec.words or spec.sentences or 1))
+    picked = fill_sections(pool, plans, Budget(sentences=total_s, words=total_w), similar)
+    sections: list[Section] = []
+    for spec, plan, chosen in zip(specs, plans, picked, strict=True):
+        scores = plan.scores
         items = []
         for i in chosen:
             fact = pool.facts[i]

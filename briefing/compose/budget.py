@@ -1,0 +1,118 @@
+"""Budgets: a briefing's sentences or words, shared across its sections by what each finds.
+
+A section gets a share of what is left by its weight (the prompt's own split), takes the best
+facts that fit it, and what a section cannot use (a question nothing in the pool answers, too
+few facts of its own) goes back to the others in the next round, until the budget is met or
+no section can add a fact. A bullet is a whole sentence: at least `MIN_WORDS` words, ending
+as a sentence ends, never one an outlet cut off with "...".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from briefing.models import Pool
+from briefing.rank.select import Budget, select_facts
+
+MIN_WORDS = 6  # a shorter bullet is a fragment ("While there...", "The ...")
+
+
+_CUT = re.compile(r"(?:\.\.\.|…)[\"'”’)\]]*\s*$")
+
+
+_ENDS = re.compile(r"[.!?][\"'”’)\]]*\s*$|[\"”’]\s*$")
+
+
+def whole_sentence(text: str) -> bool:
+    """A sentence that can stand as a bullet: long enough, not cut off, ended as a sentence."""
+    return len(text.split()) >= MIN_WORDS and not _CUT.search(text) and bool(_ENDS.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One section to fill: its facts' scores, the facts it must not show, its weight."""
+
+    scores: np.ndarray
+    off_topic: Collection[str]
+    weight: float = 1.0
+
+
+def _shares(left: int, weights: Sequence[float]) -> list[int]:
+    """`left` split by weight, rounding down, the remainder to the first."""
+    total = sum(weights) or 1.0
+    shares = [int(left * w / total) for w in weights]
+    shares[0] += left - sum(shares)
+    return shares
+
+
+def _take(
+    pool: Pool, plan: Plan, budget: Budget, used: list[int], similar: Mapping[int, Sequence[int]]
+) -> list[int]:
+    """The section's best facts within `budget`, none shown already nor a near repeat of one."""
+    banned = {pool.facts[i].id for i in used} | set(plan.off_topic)
+    banned |= {pool.facts[j].id for i in used for j in similar.get(i, ())}
+    got: list[int] = []
+    for i in select_facts(pool, plan.scores, budget, exclude=banned):
+        if pool.facts[i].id in banned:
+            continue  # a near repeat of a fact picked in this same call
+        got.append(i)
+        banned |= {pool.facts[j].id for j in similar.get(i, ())}
+    return got
+
+
+def _cost(pool: Pool, facts: Sequence[int], words: bool) -> int:
+    return sum(len(pool.facts[i].text.split()) for i in facts) if words else len(facts)
+
+
+def _round(pool, plans, left, words, chosen, used, similar, starved) -> bool:
+    """One round: each section takes up to its share of what is left; True when any took."""
+    took = False
+    available = left
+    for k, share in enumerate(_shares(left, [p.weight for p in plans])):
+        share = min(share, available)
+        if k in starved or share <= 0:
+            continue
+        got = _take(pool, plans[k], Budget(words=share) if words else Budget(sentences=share), used, similar)
+        if not got:
+            starved.add(k)  # its share buys nothing it has: the others get it next round
+            continue
+        chosen[k].extend(got)
+        used.extend(got)
+        available -= _cost(pool, got, words)
+        took = True
+    return took
+
+
+def _last_round(pool, plans, left, words, chosen, used, similar) -> bool:
+    """What is left, whole, to each section in turn, until one can use it."""
+    for k, plan in enumerate(plans):
+        got = _take(pool, plan, Budget(words=left) if words else Budget(sentences=left), used, similar)
+        if got:
+            chosen[k].extend(got)
+            used.extend(got)
+            return True
+    return False
+
+
+def fill_sections(
+    pool: Pool, plans: Sequence[Plan], total: Budget, similar: Mapping[int, Sequence[int]]
+) -> list[list[int]]:
+    """Fact indices for each section, best first, within the total budget (sentences or words)."""
+    words = total.words is not None
+    limit = (total.words if words else total.sentences) or 0
+    chosen: list[list[int]] = [[] for _ in plans]
+    used: list[int] = []
+    starved: set[int] = set()
+    while plans:
+        left = limit - _cost(pool, used, words)
+        if left <= 0:
+            break
+        if not _round(pool, plans, left, words, chosen, used, similar, starved) and not _last_round(
+            pool, plans, left, words, chosen, used, similar
+        ):
+            break
+    return chosen
