@@ -17,10 +17,11 @@ from briefing.compose.prompt import Prompt
 from briefing.compose.quotes import group_quotes, pick_quotes
 from briefing.compose.repeats import near_repeats
 from briefing.compose.sources import source_label
+from briefing.compose.versions import credited_articles, shortest_versions
 from briefing.executor import run_later
 from briefing.models import Briefing, Fact, Item, Pool, Section, Skip, Source
 from briefing.pool.families import copies, independent, named_outlet, originals_of
-from briefing.pool.support import add_support, supported_articles
+from briefing.pool.support import add_support
 from briefing.rank.methods import score_facts
 from briefing.rank.select import Budget
 from briefing.settings import Settings
@@ -95,14 +96,16 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
             wanted = stems(spec.query)
             off_topic |= {f.id for f, st in zip(pool.facts, fact_stems, strict=True) if not st & wanted}
         plans.append(Plan(by_query[spec.query] if spec.query else base, off_topic, spec.words or spec.sentences or 1))
-    picked = fill_sections(pool, plans, Budget(sentences=total_s, words=total_w), similar)
+    shorter = shortest_versions(pool, dangling)
+    picked = fill_sections(pool, plans, Budget(sentences=total_s, words=total_w), similar, shorter)
     sections: list[Section] = []
     for spec, plan, chosen in zip(specs, plans, picked, strict=True):
         scores = plan.scores
         items = []
-        for i in chosen:
-            fact = pool.facts[i]
-            arts = supported_articles(pool, fact, fact_index)  # credit follows support
+        for pick in chosen:
+            i, fact = pick.fact, pool.facts[pick.shown]
+            # credit follows support: every article carrying the claim, in any of its versions
+            arts = credited_articles(pool, {pool.facts[i], fact}, fact_index)
             items.append(
                 Item(
                     fact.id,
@@ -129,7 +132,8 @@ def make_briefing(pool: Pool, prompt: Prompt, settings: Settings, skipped: Seque
     shown = [it for sec in sections for it in sec.items]
     lead = [it.text for it in shown[:3]]
     headline, headline_ids = headline_of(pool, lead)
-    quotes = pick_quotes(pool, groups, base, numbers, shown, prompt.quotes) if prompt.quotes else []
+    repeats = {pool.facts[j].id for it in shown for j in similar.get(fact_index[it.fact_id], ())}
+    quotes = pick_quotes(pool, groups, base, numbers, shown, prompt.quotes, repeats=repeats) if prompt.quotes else []
     disputed = {f for d in disputes for v in d.versions for f in v.fact_ids}
     sections = [
         replace(sec, items=tuple(replace(it, disputed=it.fact_id in disputed) for it in sec.items))

@@ -49,26 +49,40 @@ def _shares(left: int, weights: Sequence[float]) -> list[int]:
     return shares
 
 
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A chosen fact and the version of its claim the bullet shows (itself, or a shorter one)."""
+
+    fact: int
+    shown: int
+
+
 def _take(
-    pool: Pool, plan: Plan, budget: Budget, used: list[int], similar: Mapping[int, Sequence[int]]
-) -> list[int]:
+    pool: Pool, plan: Plan, budget: Budget, used: list[Pick], similar: Mapping[int, Sequence[int]],
+    shorter: Mapping[int, int],
+) -> list[Pick]:
     """The section's best facts within `budget`, none shown already nor a near repeat of one."""
-    banned = {pool.facts[i].id for i in used} | set(plan.off_topic)
-    banned |= {pool.facts[j].id for i in used for j in similar.get(i, ())}
-    got: list[int] = []
+    seen = [k for p in used for k in (p.fact, p.shown)]
+    banned = {pool.facts[i].id for i in seen} | set(plan.off_topic)
+    banned |= {pool.facts[j].id for i in seen for j in similar.get(i, ())}
+    got: list[Pick] = []
     for i in select_facts(pool, plan.scores, budget, exclude=banned):
         if pool.facts[i].id in banned:
             continue  # a near repeat of a fact picked in this same call
-        got.append(i)
-        banned |= {pool.facts[j].id for j in similar.get(i, ())}
+        shown = shorter.get(i, i)
+        if pool.facts[shown].id in banned:
+            shown = i  # the shorter version repeats a bullet shown already
+        got.append(Pick(i, shown))
+        for k in (i, shown):
+            banned |= {pool.facts[k].id} | {pool.facts[j].id for j in similar.get(k, ())}
     return got
 
 
-def _cost(pool: Pool, facts: Sequence[int], words: bool) -> int:
-    return sum(len(pool.facts[i].text.split()) for i in facts) if words else len(facts)
+def _cost(pool: Pool, picks: Sequence[Pick], words: bool) -> int:
+    return sum(len(pool.facts[p.shown].text.split()) for p in picks) if words else len(picks)
 
 
-def _round(pool, plans, left, words, chosen, used, similar, starved) -> bool:
+def _round(pool, plans, left, words, chosen, used, similar, shorter, starved) -> bool:
     """One round: each section takes up to its share of what is left; True when any took."""
     took = False
     available = left
@@ -76,7 +90,7 @@ def _round(pool, plans, left, words, chosen, used, similar, starved) -> bool:
         share = min(share, available)
         if k in starved or share <= 0:
             continue
-        got = _take(pool, plans[k], Budget(words=share) if words else Budget(sentences=share), used, similar)
+        got = _take(pool, plans[k], Budget(words=share) if words else Budget(sentences=share), used, similar, shorter)
         if not got:
             starved.add(k)  # its share buys nothing it has: the others get it next round
             continue
@@ -87,10 +101,10 @@ def _round(pool, plans, left, words, chosen, used, similar, starved) -> bool:
     return took
 
 
-def _last_round(pool, plans, left, words, chosen, used, similar) -> bool:
+def _last_round(pool, plans, left, words, chosen, used, similar, shorter) -> bool:
     """What is left, whole, to each section in turn, until one can use it."""
     for k, plan in enumerate(plans):
-        got = _take(pool, plan, Budget(words=left) if words else Budget(sentences=left), used, similar)
+        got = _take(pool, plan, Budget(words=left) if words else Budget(sentences=left), used, similar, shorter)
         if got:
             chosen[k].extend(got)
             used.extend(got)
@@ -99,20 +113,26 @@ def _last_round(pool, plans, left, words, chosen, used, similar) -> bool:
 
 
 def fill_sections(
-    pool: Pool, plans: Sequence[Plan], total: Budget, similar: Mapping[int, Sequence[int]]
-) -> list[list[int]]:
-    """Fact indices for each section, best first, within the total budget (sentences or words)."""
+    pool: Pool,
+    plans: Sequence[Plan],
+    total: Budget,
+    similar: Mapping[int, Sequence[int]],
+    shorter: Mapping[int, int] | None = None,
+) -> list[list[Pick]]:
+    """The picks of each section, best first, within the total budget (sentences or words);
+    `shorter`: fact index -> a shorter version of its claim to show instead."""
     words = total.words is not None
     limit = (total.words if words else total.sentences) or 0
-    chosen: list[list[int]] = [[] for _ in plans]
-    used: list[int] = []
+    shorter = shorter or {}
+    chosen: list[list[Pick]] = [[] for _ in plans]
+    used: list[Pick] = []
     starved: set[int] = set()
     while plans:
         left = limit - _cost(pool, used, words)
         if left <= 0:
             break
-        if not _round(pool, plans, left, words, chosen, used, similar, starved) and not _last_round(
-            pool, plans, left, words, chosen, used, similar
+        if not _round(pool, plans, left, words, chosen, used, similar, shorter, starved) and not _last_round(
+            pool, plans, left, words, chosen, used, similar, shorter
         ):
             break
     return chosen

@@ -11,7 +11,7 @@ X's words. Anything less clear is skipped: a quote is never attributed by guessi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -107,15 +107,17 @@ def pick_quotes(
     shown: Sequence[Item],
     limit: int,
     per_speaker: int = 2,
+    repeats: Collection[str] = (),
 ) -> list[Quote]:
     """The most important quotations not already shown in a bullet: widely carried, from
-    central passages, a few per speaker. Disputed attributions are left to the disputes."""
+    central passages, a few per speaker. Disputed attributions are left to the disputes;
+    `repeats`: ids of facts that repeat a bullet's claim (their quotations are shown)."""
     from briefing.pool.families import copies, independent  # the one definition of corroboration
 
     sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
     rank = {f.id: i for i, f in enumerate(pool.facts)}
     lo, hi = (min(scores), max(scores)) if len(scores) else (0.0, 1.0)
-    shown_ids = {it.fact_id for it in shown}
+    shown_ids = {it.fact_id for it in shown} | set(repeats)
     shown_text = [fold(it.text) for it in shown]
     n_origins = max(1, independent(pool, [a.id for a in pool.articles]))
     cands: list[Quote] = []

@@ -196,10 +196,12 @@ def negated(sig: Signature) -> set[str]:
 
 
 def negation_conflict(a: Signature, b: Signature) -> bool:
-    """One side negates a word the other states plainly ("did not reopen" / "reopened"):
-    independent wordings put negations anywhere, so only a negated shared word counts."""
+    """One side negates a word the other states plainly, with no negation of its own ("did
+    not reopen" / "reopened"): independent wordings put negations anywhere ("will not
+    tolerate Western soldiers" / "no Western soldiers can be stationed"), so only a negated
+    shared word against a sentence with none counts."""
     na, nb = negated(a), negated(b)
-    return bool((na - nb) & b.stems) or bool((nb - na) & a.stems)
+    return bool(not nb and na & b.stems) or bool(not na and nb & a.stems)
 
 
 def conflict(a: str, b: str, sa: Signature, sb: Signature) -> str:
@@ -309,8 +311,8 @@ def mutual_best(facts: Sequence[Fact], scored: Sequence[Link]) -> list[Link]:
     return kept
 
 
-def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
-    """Every pair of facts (i < j) that report one claim."""
+def scored_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
+    """Every candidate pair of one story with no conflict, with its logit."""
     idf, default = idf_of(signatures)
     story = story_cosines(facts, signatures, idf, default)
     scored = []
@@ -322,7 +324,21 @@ def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> lis
         leads = facts[i].position == 0 and facts[j].position == 0
         score = logit(pair_features(signatures[i], signatures[j], idf, default, leads))
         scored.append(Link(i, j, score, *carried(signatures[i], signatures[j], idf, default)))
-    return [link for link in mutual_best(facts, scored) if link.score >= THRESHOLD]
+    return scored
+
+
+def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
+    """Every pair of facts (i < j) that report one claim: each the other's best match in its
+    article, and likely enough the same claim."""
+    return [link for link in mutual_best(facts, scored_links(facts, signatures)) if link.score >= THRESHOLD]
+
+
+def repeat_pairs(pool: Pool) -> list[tuple[int, int]]:
+    """Pairs of facts that report one claim by the same test as support, whether or not each
+    is the other's best match in its article: an outlet's second sentence on a claim (often
+    the quotation after its paraphrase) repeats it for a reader, but credit needs only one."""
+    signatures = [signature(f.text) for f in pool.facts]
+    return [(ln.i, ln.j) for ln in scored_links(pool.facts, signatures) if ln.score >= THRESHOLD]
 
 
 def with_support(pool: Pool) -> Pool:
@@ -368,7 +384,7 @@ def add_support(pool: Pool, similar: dict[int, list[int]]) -> None:
     """Support added to the near repeats (fact index -> indices), in place, both ways: a
     fact and one that carries its claim would tell the reader one thing twice."""
     by_id = {f.id: k for k, f in enumerate(pool.facts)}
-    for k, f in enumerate(pool.facts):
-        for fid in f.support:
-            similar.setdefault(k, []).append(by_id[fid])
-            similar.setdefault(by_id[fid], []).append(k)
+    pairs = [(i, by_id[fid]) for i, f in enumerate(pool.facts) for fid in f.support]
+    for i, j in pairs + repeat_pairs(pool):
+        similar.setdefault(i, []).append(j)
+        similar.setdefault(j, []).append(i)
