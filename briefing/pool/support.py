@@ -24,10 +24,12 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 
 import numpy as np
 import scipy.sparse as sp
 
+from briefing.executor import map_ordered
 from briefing.models import Fact, Pool
 from briefing.pool.paraphrase import REPORTING, fuzzy_matches
 from briefing.text.figures import claims
@@ -103,8 +105,9 @@ def carried(a: Signature, b: Signature, idf: Mapping[str, float], default: float
     return in_b >= CARRY * in_a, in_a >= CARRY * in_b
 
 
-def _bigrams(sig: Signature) -> set[tuple[str, str]]:
-    return set(zip(sig.core, sig.core[1:], strict=False))
+@lru_cache(maxsize=1 << 16)
+def _bigrams(sig: Signature) -> frozenset[tuple[str, str]]:
+    return frozenset(zip(sig.core, sig.core[1:], strict=False))
 
 
 def pair_features(
@@ -112,7 +115,8 @@ def pair_features(
 ) -> list[float]:
     """The features of a pair, in the order of FEATURES (symmetric in a and b); `leads`: both
     facts open their articles (the leads of one event's reports mostly report its news)."""
-    if (len(a.stems), sorted(a.stems)) > (len(b.stems), sorted(b.stems)):
+    la, lb = len(a.stems), len(b.stems)
+    if la > lb or (la == lb and sorted(a.stems) > sorted(b.stems)):
         a, b = b, a
     shared = a.stems & b.stems
     only_a, only_b = set(a.stems - shared), set(b.stems - shared)
@@ -252,45 +256,73 @@ def idf_of(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
     return {s: math.log((n + 1) / (c + 1)) + 1.0 for s, c in df.items()}, math.log(n + 1) + 1.0
 
 
+MAX_CANDIDATES = 8  # most alike facts scored per fact: a claim's reports are among them
+
+
 def candidates(
     facts: Sequence[Fact], signatures: Sequence[Signature], idf: Mapping[str, float], default: float
-) -> list[tuple[int, int]]:
-    """Pairs (i < j) of facts alike enough to score: cosine over stems, no article in common."""
+) -> np.ndarray:
+    """Pairs (i < j) of facts alike enough to score, as rows of an array: cosine over stems
+    of at least CANDIDATE_COSINE, from articles alike enough to be one story (none in common),
+    among the MAX_CANDIDATES most alike of either fact."""
+    none = np.zeros((0, 2), dtype=np.int64)
     if len(facts) < 2:
-        return []
+        return none
     X = _rows([sig.stems for sig in signatures], idf, default)
     i, j = candidate_pairs(X, CANDIDATE_COSINE)
-    keep = _cosines(X, i, j) >= CANDIDATE_COSINE
-    out = []
-    for a, b in zip(i[keep].tolist(), j[keep].tolist(), strict=True):
-        if min(len(signatures[a].stems), len(signatures[b].stems)) < MIN_STEMS:
-            continue
-        if not set(facts[a].articles) & set(facts[b].articles):
-            out.append((a, b))
-    return out
+    cos = _cosines(X, i, j)
+    small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
+    keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
+    i, j, cos = i[keep], j[keep], cos[keep]
+    story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
+    i, j, cos = i[story >= STORY_COSINE], j[story >= STORY_COSINE], cos[story >= STORY_COSINE]
+    if not len(i):
+        return none
+    # each fact's most alike candidates (both directions), ties to the lower index
+    rows = np.concatenate([i, j])
+    order = np.lexsort((np.concatenate([j, i]), -np.concatenate([cos, cos]), rows))
+    ranked = rows[order]
+    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
+    top = np.zeros(len(rows), dtype=bool)
+    top[order[rank < MAX_CANDIDATES]] = True
+    keep = top[: len(i)] | top[len(i) :]
+    return np.column_stack([i[keep], j[keep]])
 
 
-def story_cosines(facts: Sequence[Fact], signatures: Sequence[Signature], idf, default):
-    """A function (fact i, fact j) -> the best cosine between an article of i and one of j,
-    over the stems of every fact each article carries."""
+def _article_rows(facts: Sequence[Fact], signatures: Sequence[Signature], idf, default):
+    """(tf-idf rows of the articles over the stems of every fact each carries, row of each
+    article id)."""
     arts: dict[str, set[str]] = defaultdict(set)
     for f, sig in zip(facts, signatures, strict=True):
         for a in f.articles:
             arts[a] |= sig.stems
-    ids = list(arts)
-    row_of = {a: k for k, a in enumerate(ids)}
-    A = _rows([frozenset(arts[a]) for a in ids], idf, default)
-    cache: dict[tuple[int, int], float] = {}
+    return _rows([frozenset(v) for v in arts.values()], idf, default), {a: k for k, a in enumerate(arts)}
 
-    def cosine(x: int, y: int) -> float:
-        key = (min(x, y), max(x, y))
-        if key not in cache:
-            cache[key] = float(A[key[0]].multiply(A[key[1]]).sum())
-        return cache[key]
 
-    def best(i: int, j: int) -> float:
-        return max(cosine(row_of[a], row_of[b]) for a in facts[i].articles for b in facts[j].articles)
-
+def story_cosines(
+    facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    """For each pair (i[k], j[k]), the best cosine between an article of fact i and one of
+    fact j (each distinct pair of articles computed once); 0 when they share an article."""
+    A, row_of = _article_rows(facts, signatures, idf, default)
+    rows = [[row_of[a] for a in f.articles] for f in facts]
+    n = A.shape[0]
+    pair, codes = [], []
+    for k, (x, y) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        for a in rows[x]:
+            for b in rows[y]:
+                pair.append(k)
+                codes.append(min(a, b) * n + max(a, b) if a != b else -1)
+    best = np.zeros(len(i))
+    if not pair:
+        return best
+    codes_a = np.asarray(codes, dtype=np.int64)
+    shared = np.zeros(len(i), dtype=bool)
+    shared[np.asarray(pair)[codes_a < 0]] = True
+    unique, inverse = np.unique(np.where(codes_a < 0, 0, codes_a), return_inverse=True)
+    cos = np.asarray(A[unique // n].multiply(A[unique % n]).sum(axis=1)).ravel()
+    np.maximum.at(best, np.asarray(pair), cos[inverse])
+    best[shared] = 0.0
     return best
 
 
@@ -311,49 +343,107 @@ def mutual_best(facts: Sequence[Fact], scored: Sequence[Link]) -> list[Link]:
     return kept
 
 
-def scored_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
-    """Every candidate pair of one story with no conflict, with its logit."""
+MARGIN = 1.0  # what word forms and spelling variants may add to a pair's first estimate
+
+
+def _weights(sets: Sequence[frozenset[str]], idf: Mapping[str, float], default: float) -> sp.csr_matrix:
+    """Rows of idf weights over the items of each set (vocabulary in first-seen order)."""
+    vocab: dict[str, int] = {}
+    cols = [vocab.setdefault(s, len(vocab)) for items in sets for s in sorted(items)]
+    indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in sets], out=indptr[1:])
+    weight = np.array([idf.get(s, default) for s in vocab], dtype=np.float64)
+    data = weight[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
+    return sp.csr_matrix((data, np.asarray(cols, dtype=np.int64), indptr), shape=(len(sets), max(1, len(vocab))))
+
+
+def estimates(
+    facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, pairs: np.ndarray
+) -> np.ndarray:
+    """A first, high estimate of each pair's logit, for all pairs at once: the exact shared
+    stems and figures, no word forms or spelling variants, the best the names and bigrams can
+    give. Only pairs within MARGIN of the threshold are scored one by one."""
+    if not len(pairs):
+        return np.zeros(0)
+    i, j = pairs[:, 0], pairs[:, 1]
+    W = _weights([sig.stems for sig in signatures], idf, default)
+    B = W.copy()
+    B.data[:] = 1.0
+    shared = np.asarray(W[i].multiply(B[j]).sum(axis=1)).ravel()
+    total = np.asarray(W.sum(axis=1)).ravel()
+    count = np.diff(W.indptr)
+    short = np.where(count[i] <= count[j], total[i], total[j])
+    long_ = np.where(count[i] <= count[j], total[j], total[i])
+    N = _weights([sig.numbers for sig in signatures], {}, 1.0)
+    figures = np.asarray(N[i].multiply(N[j]).sum(axis=1)).ravel() if N.nnz else np.zeros(len(i))
+    leads = np.array([facts[x].position == 0 and facts[y].position == 0 for x, y in pairs.tolist()], dtype=float)
+    w = dict(zip(FEATURES, WEIGHTS, strict=True))
+    return (
+        BIAS
+        + w["cover_short"] * np.minimum(1.0, shared / np.maximum(short, 1e-9))
+        + w["cover_long"] * np.minimum(1.0, shared / np.maximum(long_, 1e-9))
+        + w["shared"] * np.log1p(shared)
+        + max(0.0, w["names_long"]) + max(0.0, w["names_short"]) + max(0.0, w["bigrams"])
+        + w["figures"] * figures
+        + w["leads"] * leads
+    )
+
+
+PARALLEL_PAIRS = 4000  # from this many candidate pairs, they are scored on two cores
+
+
+def _link(facts, signatures, idf, default, pair: tuple[int, int]) -> Link | None:
+    """The pair's link when its logit reaches THRESHOLD and nothing conflicts, else None."""
+    i, j = pair
+    leads = facts[i].position == 0 and facts[j].position == 0
+    score = logit(pair_features(signatures[i], signatures[j], idf, default, leads))
+    if score < THRESHOLD or conflict(facts[i].text, facts[j].text, signatures[i], signatures[j]):
+        return None
+    return Link(i, j, score, *carried(signatures[i], signatures[j], idf, default))
+
+
+def likely_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
+    """Every candidate pair whose logit reaches THRESHOLD and nothing conflicts."""
     idf, default = idf_of(signatures)
-    story = story_cosines(facts, signatures, idf, default)
-    scored = []
-    for i, j in candidates(facts, signatures, idf, default):
-        if story(i, j) < STORY_COSINE:
-            continue
-        if conflict(facts[i].text, facts[j].text, signatures[i], signatures[j]):
-            continue
-        leads = facts[i].position == 0 and facts[j].position == 0
-        score = logit(pair_features(signatures[i], signatures[j], idf, default, leads))
-        scored.append(Link(i, j, score, *carried(signatures[i], signatures[j], idf, default)))
-    return scored
+    pairs = candidates(facts, signatures, idf, default)
+    pairs = pairs[estimates(facts, signatures, idf, default, pairs) >= THRESHOLD - MARGIN]
+    links = map_ordered(partial(_link, facts, signatures, idf, default), [tuple(p) for p in pairs.tolist()], PARALLEL_PAIRS)
+    return [link for link in links if link is not None]
 
 
-def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
-    """Every pair of facts (i < j) that report one claim: each the other's best match in its
-    article, and likely enough the same claim."""
-    return [link for link in mutual_best(facts, scored_links(facts, signatures)) if link.score >= THRESHOLD]
-
-
-def repeat_pairs(pool: Pool) -> list[tuple[int, int]]:
-    """Pairs of facts that report one claim by the same test as support, whether or not each
-    is the other's best match in its article: an outlet's second sentence on a claim (often
-    the quotation after its paraphrase) repeats it for a reader, but credit needs only one."""
-    signatures = [signature(f.text) for f in pool.facts]
-    return [(ln.i, ln.j) for ln in scored_links(pool.facts, signatures) if ln.score >= THRESHOLD]
+def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> tuple[list[Link], list[Link]]:
+    """(support, repeats): the pairs of facts (i < j) likely enough to report one claim
+    (repeats), and of those the pairs each of whose facts is the other's best match in the
+    other's article (support). An outlet's second sentence on a claim (often the quotation
+    after its paraphrase) repeats it for a reader, but credit needs only one."""
+    likely = likely_links(facts, signatures)
+    best = set(mutual_best(facts, likely))  # the same as among all: the others score less
+    return [ln for ln in likely if ln in best], likely
 
 
 def with_support(pool: Pool) -> Pool:
-    """The pool with each fact's `support`: the ids of the facts that carry its claim."""
+    """The pool with each fact's `support` (the facts that carry its claim) and `repeats`
+    (the facts that report the same claim, support included)."""
     signatures = [signature(f.text) for f in pool.facts]
-    found: dict[int, list[int]] = defaultdict(list)
-    for link in support_links(pool.facts, signatures):
+    support, repeats = support_links(pool.facts, signatures)
+    found: dict[int, set[int]] = defaultdict(set)
+    alike: dict[int, set[int]] = defaultdict(set)
+    for link in support:
         if link.i_carried:
-            found[link.i].append(link.j)
+            found[link.i].add(link.j)
         if link.j_carried:
-            found[link.j].append(link.i)
-    if not found:
+            found[link.j].add(link.i)
+    for link in support + repeats:
+        alike[link.i].add(link.j)
+        alike[link.j].add(link.i)
+    if not alike:
         return pool
+
+    def ids(ks: set[int]) -> tuple[str, ...]:
+        return tuple(pool.facts[k].id for k in sorted(ks))
+
     facts = tuple(
-        replace(f, support=tuple(pool.facts[k].id for k in sorted(found[n]))) if n in found else f
+        replace(f, support=ids(found[n]), repeats=ids(alike[n])) if n in alike else f
         for n, f in enumerate(pool.facts)
     )
     return replace(pool, facts=facts)
@@ -381,10 +471,9 @@ def supported_origins(pool: Pool) -> np.ndarray:
 
 
 def add_support(pool: Pool, similar: dict[int, list[int]]) -> None:
-    """Support added to the near repeats (fact index -> indices), in place, both ways: a
-    fact and one that carries its claim would tell the reader one thing twice."""
+    """Each fact's repeats (support included) added to its near repeats (fact index ->
+    indices), in place: two reports of one claim would tell the reader one thing twice."""
     by_id = {f.id: k for k, f in enumerate(pool.facts)}
-    pairs = [(i, by_id[fid]) for i, f in enumerate(pool.facts) for fid in f.support]
-    for i, j in pairs + repeat_pairs(pool):
-        similar.setdefault(i, []).append(j)
-        similar.setdefault(j, []).append(i)
+    for i, f in enumerate(pool.facts):
+        for fid in f.repeats:
+            similar.setdefault(i, []).append(by_id[fid])
