@@ -106,14 +106,17 @@ def without_cycle_collector() -> Iterator[None]:
 
 
 def build_briefing(
-    paths: Sequence[str | Path], settings: Settings = Settings(), progress: Progress | None = None
+    paths: Sequence[str | Path], settings: Settings = Settings(), progress: Progress | None = None,
+    on_articles: Callable[[Sequence[Article]], None] | None = None,
 ) -> Briefing:
-    """The whole pipeline from input paths to a `Briefing`; `progress` hears of each stage."""
+    """The whole pipeline from input paths to a `Briefing`; `progress` hears of each stage,
+    `on_articles` is shown the cleaned articles (the CLI checks they are one story)."""
     with without_cycle_collector(), executor.using(settings.workers):
-        return _build_briefing(paths, settings, progress)
+        return _build_briefing(paths, settings, progress, on_articles)
 
 
-def _build_briefing(paths: Sequence[str | Path], settings: Settings, progress: Progress | None) -> Briefing:
+def _build_briefing(paths: Sequence[str | Path], settings: Settings, progress: Progress | None,
+                    on_articles: Callable[[Sequence[Article]], None] | None = None) -> Briefing:
     def stage(k: int) -> None:
         if progress:
             progress(BUILD_STAGES[k] if k < len(BUILD_STAGES) else "done", k, len(BUILD_STAGES))
@@ -127,6 +130,8 @@ def _build_briefing(paths: Sequence[str | Path], settings: Settings, progress: P
     if not articles:
         reasons = "; ".join(f"{Path(s.source).name}: {s.reason}" for s in skipped[:5])
         raise NoArticlesError(f"no readable article in the input ({reasons or 'no files found'})")
+    if on_articles:
+        on_articles(articles)
     stage(2)
     pool = build_pool(articles, sentences)
     stage(3)

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from briefing.cli import build, daily, mail  # noqa: F401  (each module registers its commands)
+from briefing.cli import build, daily, evaluate, history, mail  # noqa: F401  (each module registers its commands)
 from briefing.cli.app import app
 
 __all__ = ["app", "run"]

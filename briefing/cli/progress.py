@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable
 
-if TYPE_CHECKING:
-    pass
+log = logging.getLogger("briefing.cli")
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class _LateProgress:
@@ -56,3 +59,28 @@ class _LateProgress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+class StageTimes:
+    """Hears each stage as it is reported and logs (at -v) how long the one before took."""
+
+    def __init__(self, then: Progress | None = None) -> None:
+        self._then = then
+        self._stage = ""
+        self._since = self._start = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            self._close()
+            self._stage, self._since = stage, time.perf_counter()
+        if self._then is not None:
+            self._then(stage, done, total)
+
+    def _close(self) -> None:
+        if self._stage and self._stage != "done":
+            log.info("%s: %.2f s", self._stage, time.perf_counter() - self._since)
+
+    def finish(self) -> None:
+        self._close()
+        self._stage = ""
+        log.info("total: %.2f s", time.perf_counter() - self._start)

@@ -1,31 +1,37 @@
 """The daily configuration: a TOML file naming inboxes, feeds, URLs, budgets, output and mail.
 
-Relative paths are relative to the config file's folder, so a config and its folders can move
-together. The `[mail]` table is read by `briefing.mail` (same file, same keys as `briefing send`).
+Read by the one config loader (`briefing.deliver.config_file`) and checked against the key
+tables below. Relative paths are relative to the config file's folder, so a config and its
+folders can move together; with no config file, folders are in the user data folder. The
+`[mail]` table is the one `briefing send` reads (`MailSettings`).
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from briefing.daily.stories import DEFAULT_THRESHOLD
+from briefing.deliver.config_file import (
+    WORKERS,
+    ConfigFile,
+    Key,
+    default_config_path,
+    default_data_dir,
+    parse_table,
+    read_config,
+)
+from briefing.deliver.mail_settings import MAIL_KEYS
 from briefing.errors import ConfigError
 from briefing.rank.methods import METHODS
 from briefing.read.web import USER_AGENT
 
-CONFIG_ENV = "BRIEFING_CONFIG"
+__all__ = ["DailyConfig", "default_config_path", "load_config", "parse_config", "write_template"]
 
 
 FORMATS = ("md", "json", "html")
-
-
-def default_config_path() -> Path:
-    return platformdirs.user_config_path("briefing") / "config.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,148 +60,102 @@ class DailyConfig:
     max_entries: int = 30  # per feed
     cache: Path | None = None  # None: the user cache folder
     cache_days: float = 30.0
-    mail: dict | None = None  # the raw [mail] table, for briefing.mail
+    # running
+    workers: int | None = None  # processes working at once (None: automatic)
+    mail: dict | None = None  # the [mail] table, its paths made absolute, for MailSettings
 
 
-_TOP = {"inboxes", "feeds", "urls", "archive", "output", "formats", "db", "prompt", "method",
-        "budget", "stories", "fetch", "mail"}
-
-
-_TABLES = {
-    "budget": {"story_sentences", "max_stories", "developing", "also_reported"},
-    "stories": {"threshold", "min_origins"},
-    "fetch": {"timeout", "user_agent", "max_entries", "cache", "cache_days"},
+# Every setting of the file, by table ("" = top level): kind, default, range.
+KEYS: dict[str, tuple[Key, ...]] = {
+    "": (
+        Key("inboxes", "paths", ()),
+        Key("feeds", "urls", ()),
+        Key("urls", "urls", ()),
+        Key("archive", "path", "archive"),
+        Key("output", "path", "output"),
+        Key("formats", "choices", ("md",), choices=FORMATS,
+            convert=lambda v, o: tuple(dict.fromkeys(("md", *v)))),  # type: ignore[misc]
+        Key("db", "path"),
+        Key("prompt", "name", "default"),
+        Key("method", "choice", "default", choices=tuple(METHODS)),
+    ),
+    "budget": (
+        Key("story_sentences", "int", 4, 1, 1000),
+        Key("max_stories", "int", 8, 1, 1000),
+        Key("developing", "int", 5, 0, 1000),
+        Key("also_reported", "int", 10, 0, 1000),
+    ),
+    "stories": (
+        Key("threshold", "number", DEFAULT_THRESHOLD, 0.0, 1.0),
+        Key("min_origins", "int", 2, 1, 1000),
+    ),
+    "fetch": (
+        Key("timeout", "number", 20.0, 0.01, 600),
+        Key("user_agent", "name", USER_AGENT),
+        Key("max_entries", "int", 30, 1, 10000),
+        Key("cache", "path"),
+        Key("cache_days", "number", 30.0, 0, 36500),
+    ),
+    "run": (WORKERS,),
 }
 
 
-def _path(value: object, key: str, base: Path, where: str) -> Path:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}: `{key}` must be a path (text), got {value!r}")
-    path = Path(os.path.expanduser(value))
-    return path if path.is_absolute() else base / path
+_TABLES = {table: {k.name for k in keys} for table, keys in KEYS.items() if table}
 
 
-def _strings(value: object, key: str, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{where}: `{key}` must be a list of text values")
-    return tuple(v.strip() for v in value)
+def _mail_table(file: ConfigFile) -> dict | None:
+    """The [mail] table with its paths made absolute (relative to the file), checked when
+    mail is sent (a bad mail setting does not stop a run without --email)."""
+    if "mail" not in file.data:
+        return None
+    mail = dict(file.table("mail"))
+    for key in (k.name for k in MAIL_KEYS if k.kind == "path"):
+        value = mail.get(key)
+        if isinstance(value, str) and value.strip():
+            mail[key] = str(file.base / os.path.expanduser(value.strip()))
+    return mail
 
 
-def _number(value: object, key: str, where: str, kind: type, low: float, high: float) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind is int:
-        ok = ok and isinstance(value, int)
-    if not ok or not low <= value <= high:  # type: ignore[operator]
-        what = "a whole number" if kind is int else "a number"
-        raise ConfigError(f"{where}: `{key}` must be {what} from {low:g} to {high:g}, got {value!r}")
-    return value  # type: ignore[return-value]
-
-
-def parse_config(data: dict, base: Path, where: str) -> DailyConfig:
-    """A `DailyConfig` from parsed TOML; every mistake names the file and the key."""
-    for key in sorted(set(data) - _TOP):
-        raise ConfigError(f"{where}: unknown key `{key}`")
-    values: dict[str, object] = {"path": where}
-    if "inboxes" in data:
-        values["inboxes"] = tuple(_path(v, "inboxes", base, where)
-                                  for v in _strings(data["inboxes"], "inboxes", where))
-    for key in ("feeds", "urls"):
-        if key in data:
-            items = _strings(data[key], key, where)
-            for url in items:
-                if not url.lower().startswith(("http://", "https://")):
-                    raise ConfigError(f"{where}: `{key}` entry {url!r} is not an http(s) URL")
-            values[key] = items
-    for key in ("archive", "output", "db"):
-        if key in data:
-            values[key] = _path(data[key], key, base, where)
-    if "formats" in data:
-        formats = _strings(data["formats"], "formats", where)
-        for fmt in formats:
-            if fmt not in FORMATS:
-                raise ConfigError(f"{where}: format {fmt!r} is not one of {', '.join(FORMATS)}")
-        values["formats"] = tuple(dict.fromkeys(("md", *formats)))
-    for key in ("prompt", "method"):
-        if key in data:
-            if not isinstance(data[key], str) or not data[key].strip():
-                raise ConfigError(f"{where}: `{key}` must be text")
-            values[key] = data[key].strip()
-    if values.get("method", "default") not in METHODS:
-        raise ConfigError(f"{where}: method {values['method']!r} is not one of {', '.join(METHODS)}")
-    for table, keys in _TABLES.items():
-        sub = data.get(table, {})
-        if not isinstance(sub, dict):
-            raise ConfigError(f"{where}: `{table}` must be a table")
-        for key in sorted(set(sub) - keys):
-            raise ConfigError(f"{where}: unknown key `{table}.{key}`")
-    budget, stories, fetch = data.get("budget", {}), data.get("stories", {}), data.get("fetch", {})
-    for key in ("story_sentences", "max_stories"):
-        if key in budget:
-            values[key] = _number(budget[key], f"budget.{key}", where, int, 1, 1000)
-    for key in ("developing", "also_reported"):
-        if key in budget:
-            values[key] = _number(budget[key], f"budget.{key}", where, int, 0, 1000)
-    if "threshold" in stories:
-        values["threshold"] = float(_number(stories["threshold"], "stories.threshold", where,
-                                            float, 0.0, 1.0))
-    if "min_origins" in stories:
-        values["min_origins"] = _number(stories["min_origins"], "stories.min_origins", where, int, 1, 1000)
-    if "timeout" in fetch:
-        values["timeout"] = float(_number(fetch["timeout"], "fetch.timeout", where, float, 0.01, 600))
-    if "max_entries" in fetch:
-        values["max_entries"] = _number(fetch["max_entries"], "fetch.max_entries", where, int, 1, 10000)
-    if "cache_days" in fetch:
-        values["cache_days"] = float(_number(fetch["cache_days"], "fetch.cache_days", where,
-                                             float, 0, 36500))
-    if "user_agent" in fetch:
-        if not isinstance(fetch["user_agent"], str) or not fetch["user_agent"].strip():
-            raise ConfigError(f"{where}: `fetch.user_agent` must be text")
-        values["user_agent"] = fetch["user_agent"].strip()
-    if "cache" in fetch:
-        values["cache"] = _path(fetch["cache"], "fetch.cache", base, where)
-    if "mail" in data:
-        if not isinstance(data["mail"], dict):
-            raise ConfigError(f"{where}: `mail` must be a table")
-        mail = dict(data["mail"])
-        for key in ("outbox", "cafile"):  # paths in this file are relative to this file
-            if isinstance(mail.get(key), str) and mail[key].strip():
-                mail[key] = str(_path(mail[key], f"mail.{key}", base, where))
-        values["mail"] = mail
-    if "archive" not in values:
-        values["archive"] = base / "archive"
-    if "output" not in values:
-        values["output"] = base / "output"
+def from_file(file: ConfigFile, environ: Mapping[str, str] | None = None) -> DailyConfig:
+    """A `DailyConfig` from a config file (or none: the defaults, folders in the user data
+    folder); every mistake names the file and the key, or the environment variable."""
+    base = file.base if file.path else default_data_dir()
+    values: dict[str, object] = {"path": file.name if file.path else "defaults"}
+    values |= parse_table(KEYS[""], file.data, lambda key: file.origin("", key), base,
+                          environ, extra=(*_TABLES, "mail"))
+    for table, keys in KEYS.items():
+        if table:
+            values |= parse_table(keys, file.table(table), lambda key, t=table: file.origin(t, key),
+                                  base, environ)
+    values["mail"] = _mail_table(file)
     return DailyConfig(**values)  # type: ignore[arg-type]
 
 
-def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> DailyConfig:
+def parse_config(data: dict, base: Path, where: str) -> DailyConfig:
+    """A `DailyConfig` from parsed TOML as if read from a file `where` in the folder `base`
+    (no environment)."""
+    return from_file(ConfigFile(Path(where), data, folder=base), {})
+
+
+def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> DailyConfig:
     """The config at `path`, else $BRIEFING_CONFIG, else the user config file if it exists,
-    else the defaults (no inputs, folders under the current directory)."""
-    environ = dict(os.environ) if environ is None else environ
-    explicit = str(path or environ.get(CONFIG_ENV) or "")
-    target = Path(explicit) if explicit else default_config_path()
-    if not target.is_file():
-        if explicit:
-            raise ConfigError(f"config file {target} does not exist (create one with `briefing init`)")
-        return parse_config({}, Path.cwd(), "defaults")
-    try:
-        data = tomllib.loads(target.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{target}: not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {target}: {exc.strerror or exc}") from None
-    return parse_config(data, target.resolve().parent, str(target))
+    else the defaults (no inputs, folders in the user data folder)."""
+    environ = os.environ if environ is None else environ
+    return from_file(read_config(path, environ), environ)
+
+
+def _toml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 TEMPLATE = """\
 # briefing: configuration of `briefing daily` (and of `briefing send` for the [mail] table).
 # Relative paths are relative to the folder of this file. Run `briefing daily --config THIS`.
+# The folders below are in your user data folder; move them anywhere.
 
 # Folders where you drop the day's articles (.txt, .md, .html, .json, .jsonl). After a run
 # their files are moved to archive/<date>/ (never deleted).
-inboxes = ["inbox"]
+inboxes = [{inbox}]
 
 # RSS or Atom feeds: each entry's page is fetched and its article extracted.
 feeds = [
@@ -207,8 +167,8 @@ urls = [
     # "https://example.org/2025/09/05/summit-report.html",
 ]
 
-archive = "archive"   # processed inbox files and fetched articles, one folder per day
-output = "output"     # briefings are written to output/<date>.md
+archive = {archive}   # processed inbox files and fetched articles, one folder per day
+output = {output}     # briefings are written to output/<date>.md
 formats = ["md"]      # also "json", "html"
 # db = "history.sqlite3"   # history of briefed articles and facts (default: user data folder)
 prompt = "default"    # prompt name (prompts/) or path to a prompt TOML: title and subject
@@ -231,6 +191,9 @@ max_entries = 30      # entries read per feed
 # cache = "cache"     # fetched feeds and pages (default: user cache folder)
 cache_days = 30       # cached pages older than this are removed
 
+[run]
+# workers = 2         # processes working at once, 1 or 2 (default: 2 when a CPU is idle)
+
 [mail]
 # Used with `briefing daily --email`. Server settings can come from the environment instead:
 # BRIEFING_SMTP_HOST, BRIEFING_SMTP_PORT, BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD (never put
@@ -240,13 +203,20 @@ cache_days = 30       # cached pages older than this are removed
 # security = "starttls"
 # from = "Briefing <briefing@example.org>"
 # to = ["editor@example.org"]
+# outbox = "outbox"   # mail waiting to be sent (default: user data folder)
 """
 
 
-def write_template(path: Path) -> Path:
-    """Write the commented example config; never over an existing file."""
+def template(data_dir: Path) -> str:
+    """The commented example config, its folders in `data_dir`."""
+    return TEMPLATE.format(**{name: _toml(str(data_dir / name)) for name in ("inbox", "archive", "output")})
+
+
+def write_template(path: Path, data_dir: Path | None = None) -> Path:
+    """Write the commented example config (folders in `data_dir`, by default the user data
+    folder); never over an existing file."""
     from briefing.atomic import write_atomic
 
     if path.exists():
         raise ConfigError(f"{path} already exists; not overwriting it")
-    return write_atomic(path, TEMPLATE)
+    return write_atomic(path, template(data_dir or default_data_dir()))

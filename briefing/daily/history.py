@@ -95,6 +95,17 @@ class DayRecord:
     quotes: tuple[tuple[str, str], ...] = ()  # (key, text) of every quotation shown
 
 
+@dataclass(frozen=True, slots=True)
+class DaySummary:
+    """One day in the history, as `briefing history` lists it."""
+
+    date: str
+    articles: int  # articles first collected that day
+    facts: int  # facts its briefing carried
+    stories: int
+    path: str  # the briefing written
+
+
 class History:
     """The history database. Use as a context manager; `readonly` never creates or writes."""
 
@@ -191,11 +202,13 @@ class History:
         with self._query() as conn:
             return [r[0] for r in conn.execute("SELECT date FROM briefings ORDER BY date")]
 
-    def mails(self, date: str) -> list[tuple[str, str]]:
+    def summaries(self) -> list[DaySummary]:
+        """Every recorded day, oldest first."""
         with self._query() as conn:
-            return conn.execute(
-                "SELECT key, status FROM mails WHERE date = ? ORDER BY key", (date,)
+            rows = conn.execute(
+                "SELECT date, articles, facts, stories, path FROM briefings ORDER BY date"
             ).fetchall()
+        return [DaySummary(*row) for row in rows]
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -222,6 +235,19 @@ class History:
                 (record.date, record.digest, record.path, len(record.articles), record.stories,
                  len({t for _, t in record.facts})),
             )
+
+    def forget(self, date: str) -> bool:
+        """Remove all the history says about `date` (its briefing, the facts it carried, the
+        articles first seen that day), so a later run treats them as new; False when the day
+        was never recorded. Files written (output, archive) are left alone."""
+        if self.readonly:
+            raise HistoryError(f"{self.path}: opened read-only")
+        with self._query() as conn, conn:
+            known = conn.execute("SELECT 1 FROM briefings WHERE date = ?", (date,)).fetchone()
+            for table, column in (("briefings", "date"), ("facts", "date"), ("mails", "date"),
+                                  ("articles", "first_date")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (date,))
+        return known is not None
 
     def record_mail(self, date: str, key: str, status: str) -> None:
         if self.readonly:

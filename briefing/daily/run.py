@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing import executor
 from briefing.atomic import write_atomic
 from briefing.compose.prompt import Prompt, load_prompt
 from briefing.daily.archive import (
@@ -133,7 +134,7 @@ def run_daily(
     date = check_date(date)
     prompt = load_prompt(config.prompt)
     lock = contextlib.nullcontext() if dry_run else run_lock(config.archive)
-    with lock:
+    with lock, executor.using(config.workers):
         return _run(config, date, prompt, collect=collect, dry_run=dry_run, email=email, db=db,
                     progress=progress, mail_settings=mail_settings, sleep=sleep)
 

@@ -35,9 +35,13 @@ def briefing_path(out: str | Path, date: str, headline: str, ext: str) -> tuple[
     return target, True
 
 
-def save_briefing(text: str, out: str | Path, date: str, headline: str, ext: str) -> Path:
-    """Write a rendered briefing atomically; an existing file is never overwritten."""
-    path, _ = briefing_path(out, date, headline, ext)
+def save_briefing(text: str, out: str | Path, date: str, headline: str, ext: str,
+                  overwrite: bool = False) -> Path:
+    """Write a rendered briefing atomically; an existing file is never overwritten, except a
+    file the user named, with `overwrite` (`--force`)."""
+    path, chosen = briefing_path(out, date, headline, ext)
+    if chosen and overwrite:
+        return write_atomic(path, text, overwrite=True)
     while True:
         try:
             return write_atomic(path, text)

@@ -1,4 +1,5 @@
-"""Mail settings: the [mail] table and the environment, validated into MailSettings."""
+"""Mail settings: the [mail] table of the config file and the environment, checked by one table
+of keys (`MAIL_KEYS`) into MailSettings."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import email.utils
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from pathlib import Path
 
-import platformdirs
-
+from briefing.deliver.config_file import ConfigFile, Key, Origin, parse_table, read_config
 from briefing.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -24,52 +23,6 @@ SECURITY_MODES = ("starttls", "ssl", "none")
 
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-
-
-ENV = {
-    "host": "BRIEFING_SMTP_HOST",
-    "port": "BRIEFING_SMTP_PORT",
-    "user": "BRIEFING_SMTP_USER",
-    "password": "BRIEFING_SMTP_PASSWORD",
-    "security": "BRIEFING_SMTP_SECURITY",
-    "cafile": "BRIEFING_SMTP_CAFILE",
-    "from": "BRIEFING_MAIL_FROM",
-    "to": "BRIEFING_MAIL_TO",
-    "cc": "BRIEFING_MAIL_CC",
-    "bcc": "BRIEFING_MAIL_BCC",
-    "list_unsubscribe": "BRIEFING_MAIL_LIST_UNSUBSCRIBE",
-    "outbox": "BRIEFING_OUTBOX",
-}
-
-
-CONFIG_ENV = "BRIEFING_CONFIG"
-
-
-_CONFIG_KEYS = {
-    "host", "port", "user", "security", "cafile", "from", "to", "cc", "bcc",
-    "list_unsubscribe", "outbox", "retries", "backoff", "timeout", "subject",
-}
-
-
-def default_config_path() -> Path:
-    return platformdirs.user_config_path("briefing") / "config.toml"
-
-
-def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> dict:
-    """The TOML config: `path`, else $BRIEFING_CONFIG, else the user config file if it exists."""
-    environ = os.environ if environ is None else environ
-    explicit = path or environ.get(CONFIG_ENV) or ""
-    target = Path(explicit) if explicit else default_config_path()
-    if not target.is_file():
-        if explicit:
-            raise ConfigError(f"config file {target} does not exist")
-        return {}
-    try:
-        return tomllib.loads(target.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{target}: not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {target}: {exc.strerror or exc}") from None
 
 
 def _addr_spec(addr: str, where: str) -> str:
@@ -126,17 +79,45 @@ def _unsubscribe(value: object, where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _number(value: object, kind: type, key: str, where: str, low: float, high: float) -> float:
-    if isinstance(value, str):
-        try:
-            value = kind(value.strip())
-        except ValueError:
-            raise ConfigError(f"{where}: `{key}` must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise ConfigError(f"{where}: `{key}` must be a number from {low} to {high}, got {value!r}")
-    if kind is int and value != int(value):
-        raise ConfigError(f"{where}: `{key}` must be a whole number, got {value!r}")
-    return kind(value)
+def _one_sender(value: object, origin: Origin) -> str:
+    senders = parse_addresses(value, origin.label)
+    if len(senders) > 1:
+        raise origin.error("must be one address")
+    return senders[0] if senders else ""
+
+
+def _cafile(value: object, origin: Origin) -> str:
+    if value and not Path(str(value)).is_file():
+        raise origin.error(f"names CA file {value}, which does not exist")
+    return str(value) if value else ""
+
+
+def _addresses(value: object, origin: Origin) -> tuple[str, ...]:
+    return parse_addresses(list(value), origin.label)  # type: ignore[call-overload]
+
+
+MAIL_KEYS = (
+    Key("host", "text", "", env="BRIEFING_SMTP_HOST"),
+    Key("port", "int", 0, 0, 65535, env="BRIEFING_SMTP_PORT"),
+    Key("user", "text", "", env="BRIEFING_SMTP_USER"),
+    Key("password", "text", "", env="BRIEFING_SMTP_PASSWORD", in_file=False),
+    Key("security", "choice", "starttls", choices=SECURITY_MODES, env="BRIEFING_SMTP_SECURITY"),
+    Key("cafile", "path", None, env="BRIEFING_SMTP_CAFILE", convert=_cafile),
+    Key("from", "text", "", env="BRIEFING_MAIL_FROM", attr="sender", convert=_one_sender),
+    Key("to", "texts", (), env="BRIEFING_MAIL_TO", convert=_addresses),
+    Key("cc", "texts", (), env="BRIEFING_MAIL_CC", convert=_addresses),
+    Key("bcc", "texts", (), env="BRIEFING_MAIL_BCC", convert=_addresses),
+    Key("list_unsubscribe", "texts", (), env="BRIEFING_MAIL_LIST_UNSUBSCRIBE",
+        convert=lambda v, o: _unsubscribe(",".join(v), o.label)),  # type: ignore[arg-type]
+    Key("outbox", "path", None, env="BRIEFING_OUTBOX", convert=lambda v, o: str(v) if v else ""),
+    Key("subject", "text", ""),
+    Key("retries", "int", 3, 0, 20),
+    Key("backoff", "number", 2.0, 0, 3600),
+    Key("timeout", "number", 30.0, 0.01, 600),
+)
+
+
+ENV = {key.name: key.env for key in MAIL_KEYS if key.env}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,63 +156,28 @@ class MailSettings:
 
     @classmethod
     def from_sources(
-        cls, config: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None,
-        where: str = "config",
+        cls, config: ConfigFile | Mapping[str, object] | None = None,
+        environ: Mapping[str, str] | None = None, where: str = "config",
     ) -> MailSettings:
-        """Settings from a parsed config (its [mail] table, or the table itself) and the
-        environment; an environment variable overrides the file."""
-        config = config or {}
-        if "mail" in config:
-            if not isinstance(config["mail"], dict):
-                raise ConfigError(f"{where}: [mail] must be a table")
-            table: Mapping[str, object] = config["mail"]
-            unknown = sorted(set(table) - _CONFIG_KEYS - {"password"})
-            if unknown:
-                raise ConfigError(f"{where}: unknown key `mail.{unknown[0]}`")
-        else:  # the [mail] table itself, or a config without one: other keys are not ours
-            table = config
-        if "password" in table:
-            raise ConfigError(
-                f"{where}: do not put the SMTP password in a file; set {ENV['password']} instead"
-            )
-        env = {k: environ.get(v, "") for k, v in ENV.items()} if environ else {}
-        merged: dict[str, object] = {k: v for k, v in table.items() if k in _CONFIG_KEYS}
-        merged.update({k: v for k, v in env.items() if v != ""})
-        return cls._from_merged(merged, where)
+        """Settings from a config file (its [mail] table) or a parsed config (its "mail"
+        table, or the table itself), and the environment, which wins over the file."""
+        if not isinstance(config, ConfigFile):
+            config = config or {}
+            data = config if "mail" in config else {"mail": dict(config)}
+            config = ConfigFile(None, data)
+        file = config
+        name = where if file.path is None else file.name
+        table = file.table("mail")
+        values = parse_table(MAIL_KEYS, table, lambda key: Origin(name, f"[mail] {key}"),
+                             file.base, environ)
+        values = {k: ("" if v is None else v) for k, v in values.items()}
+        return cls(**values)  # type: ignore[arg-type]
 
     @classmethod
-    def _from_merged(cls, m: Mapping[str, object], where: str) -> MailSettings:
-        for key in ("host", "user", "password", "security", "cafile", "outbox", "subject"):
-            if key in m and not isinstance(m[key], str):
-                raise ConfigError(f"{where}: `{key}` must be text, got {m[key]!r}")
-        security = str(m.get("security", "starttls")).strip().lower()
-        if security not in SECURITY_MODES:
-            raise ConfigError(f"{where}: security must be one of {', '.join(SECURITY_MODES)}, "
-                              f"got {security!r}")
-        cafile = str(m.get("cafile", ""))
-        if cafile and not Path(cafile).is_file():
-            raise ConfigError(f"{where}: CA file {cafile} does not exist")
-        senders = parse_addresses(m.get("from", ""), f"{where}: from")
-        if len(senders) > 1:
-            raise ConfigError(f"{where}: `from` must be one address")
-        return cls(
-            host=str(m.get("host", "")).strip(),
-            port=int(_number(m.get("port", 0), int, "port", where, 0, 65535)),
-            user=str(m.get("user", "")),
-            password=str(m.get("password", "")),
-            security=security,
-            cafile=cafile,
-            sender=senders[0] if senders else "",
-            to=parse_addresses(m.get("to", ""), f"{where}: to"),
-            cc=parse_addresses(m.get("cc", ""), f"{where}: cc"),
-            bcc=parse_addresses(m.get("bcc", ""), f"{where}: bcc"),
-            list_unsubscribe=_unsubscribe(m.get("list_unsubscribe", ""), where),
-            outbox=str(m.get("outbox", "")),
-            subject=str(m.get("subject", "")),
-            retries=int(_number(m.get("retries", 3), int, "retries", where, 0, 20)),
-            backoff=float(_number(m.get("backoff", 2.0), float, "backoff", where, 0, 3600)),
-            timeout=float(_number(m.get("timeout", 30.0), float, "timeout", where, 0.01, 600)),
-        )
+    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> MailSettings:
+        """The settings of the config file (`read_config`) and the environment."""
+        environ = os.environ if environ is None else environ
+        return cls.from_sources(read_config(path, environ), environ)
 
     def with_overrides(
         self, *, sender: str | None = None, to: Sequence[str] | None = None,

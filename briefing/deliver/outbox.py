@@ -28,7 +28,7 @@ from briefing.deliver.files import slugify, unique_path
 from briefing.deliver.mail_settings import MailSettings
 from briefing.deliver.message import Composed, compose
 from briefing.deliver.smtp import SendFailure, deliver_once
-from briefing.errors import MailError, OutputError
+from briefing.errors import InputError, MailError, OutputError
 
 try:  # POSIX: one sender per outbox at a time, so two runs never send one message twice
     import fcntl
@@ -309,3 +309,64 @@ def write_dry_run(
     name = stem or slugify(composed.subject)
     path = write_atomic(unique_path(Path(out_dir), name, "eml"), composed.data.decode("ascii"))
     return SendResult("dry-run", composed.message_id, path, composed.subject)
+
+
+# -- the mail workflow of `briefing send` and `build --email` --------------------------------
+
+
+def read_briefing(path: Path) -> str:
+    """A briefing file's markdown, refused when it cannot be a briefing (InputError)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not text.strip():
+        raise InputError(f"{path} is empty; nothing to send")
+    if "\x00" in text:
+        raise InputError(f"{path} is a binary file, not a briefing; nothing sent")
+    return text
+
+
+def mail_briefing(
+    markdown_text: str,
+    settings: MailSettings,
+    *,
+    prompt: Prompt | str = "default",
+    dry_run: bool = False,
+    out_dir: Path | str = "output",
+    outbox_dir: Path | str | None = None,
+    stem: str = "",
+    sleep: Sleep = time.sleep,
+) -> SendResult:
+    """Mail one briefing: with `dry_run`, write the message as `out_dir/<stem>.eml` and send
+    nothing; else queue it in the outbox and send it, unless the same message went before.
+    Raises MailError (exit code 6) when it was not delivered; it stays in the outbox."""
+    from briefing.compose.prompt import load_prompt
+
+    if isinstance(prompt, str):
+        prompt = load_prompt(prompt)
+    if dry_run:
+        return write_dry_run(markdown_text, settings, out_dir, prompt=prompt, stem=stem)
+    return queue_and_send(markdown_text, settings, outbox_dir, prompt=prompt, sleep=sleep).check()
+
+
+@dataclass(frozen=True, slots=True)
+class RetryReport:
+    folder: Path
+    results: tuple[SendResult, ...]
+
+    def check(self) -> RetryReport:
+        """Raise MailError (exit code 6) unless every message went."""
+        failed = sum(not r.ok for r in self.results)
+        if failed:
+            raise MailError(f"{failed} message(s) not sent; they stay in {self.folder}")
+        return self
+
+
+def retry_outbox(
+    settings: MailSettings, outbox_dir: Path | str | None = None, sleep: Sleep = time.sleep
+) -> RetryReport:
+    """Try to send every message waiting in the outbox (`outbox --retry`)."""
+    box = outbox_for(settings, outbox_dir)
+    settings.check_server()
+    return RetryReport(box.folder, tuple(box.retry_all(settings, sleep)))

@@ -15,6 +15,7 @@ Documented behaviour (also in the README's limits section):
 | unreadable file, FIFO                   | skipped: `permission denied` / `not a regular file`  |
 | symlink loop, broken link               | skipped: `symlink loop ...` / `broken symlink ...`   |
 | nothing usable at all                   | exit 3, `error: no readable article ...`, no file    |
+| a named input path that does not exist  | exit 2, `error: PATH: no such file or folder`        |
 """
 
 from __future__ import annotations
@@ -196,10 +197,10 @@ def test_nothing_usable_exits_3_and_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_missing_input_exits_3(tmp_path: Path) -> None:
+def test_missing_input_is_bad_input_exit_2(tmp_path: Path) -> None:
     result = _build(tmp_path / "nope", tmp_path / "out")
-    assert result.exit_code == 3
-    assert "no such file or folder" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'nope'}: no such file or folder\n"
 
 
 def test_seeds_build_has_no_page_furniture(seeds_dir: Path, tmp_path: Path) -> None:

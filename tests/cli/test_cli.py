@@ -22,15 +22,30 @@ def test_no_args_shows_help() -> None:
         assert name in result.output
 
 
-def test_every_command_has_help() -> None:
-    group = get_command(app)
-    for name in _commands():
-        result = runner.invoke(app, [name, "--help"])
-        assert result.exit_code == 0, name
-        assert group.commands[name].help, f"{name} has no help text"
-        for param in group.commands[name].params:
+def _all_commands(group=None, prefix=()) -> list[tuple[tuple[str, ...], object]]:
+    group = group or get_command(app)
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append(((*prefix, name), command))
+        if hasattr(command, "commands"):
+            found += _all_commands(command, (*prefix, name))
+    return found
+
+
+def test_every_command_and_subcommand_has_help() -> None:
+    commands = _all_commands()
+    assert ("history", "forget") in [names for names, _ in commands]
+    for names, command in commands:
+        result = runner.invoke(app, [*names, "--help"])
+        assert result.exit_code == 0, names
+        assert command.help, f"{names} has no help text"
+        for param in command.params:
             if param.param_type_name == "option" and param.name != "help":
-                assert param.help, f"{name} {param.opts} has no help"
+                assert param.help, f"{names} {param.opts} has no help"
+                if not (param.is_flag or param.count):
+                    assert param.metavar, f"{names} {param.opts} shows no metavar (FILE, N, ...)"
+            if param.param_type_name == "argument":
+                assert param.metavar, f"{names} {param.name} shows no metavar"
 
 
 def test_build_examples_writes_cited_briefing(examples_dir: Path, tmp_path: Path) -> None:
@@ -81,7 +96,9 @@ def test_the_command_exits_with_the_apps_code_and_flushes_its_output(seeds_dir, 
                               str(tmp_path / "b.md")], capture_output=True, text=True, env=env)
     assert to_file.returncode == 0
     assert ok.stdout == (tmp_path / "b.md").read_text(encoding="utf-8")  # all of it, flushed
-    bad = subprocess.run([sys.executable, "-m", "briefing", "build", str(tmp_path / "none")],
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad = subprocess.run([sys.executable, "-m", "briefing", "build", str(empty)],
                          capture_output=True, text=True, env=env)
     assert bad.returncode == 3 and bad.stderr.startswith("error: no readable article")
     assert "Traceback" not in bad.stderr

@@ -9,16 +9,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
 from mailsupport import Recorder, settings_for, smtp_server
 from typer.testing import CliRunner
 from webfixtures import EMPTY_PAGE, news_site, requests_for
 
 from briefing.cli.main import app
-from briefing.daily.config import TEMPLATE, DailyConfig, load_config, parse_config
+from briefing.daily.config import DailyConfig, parse_config
 from briefing.daily.day import ALSO_TITLE, DEVELOPING_TITLE
 from briefing.daily.run import run_daily, summary_line
-from briefing.errors import ConfigError
 from briefing.render.markdown import escape_md
 
 runner = CliRunner()
@@ -235,51 +233,8 @@ def test_past_day_without_archive_is_empty_not_an_error(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# config and init
+# mail from the config (the config itself: tests/daily/test_config.py)
 # ---------------------------------------------------------------------------------------------
-
-
-def test_init_writes_a_config_that_loads_and_never_overwrites(tmp_path: Path) -> None:
-    target = tmp_path / "conf" / "briefing.toml"
-    first = runner.invoke(app, ["init", str(target)])
-    assert first.exit_code == 0 and first.stdout.strip() == str(target)
-    assert target.read_text(encoding="utf-8") == TEMPLATE
-    config = load_config(target)
-    assert config.inboxes == (target.parent / "inbox",)
-    assert config.output == target.parent / "output" and config.formats == ("md",)
-    target.write_text("# mine\n", encoding="utf-8")
-    second = runner.invoke(app, ["init", str(target)])
-    assert second.exit_code == 4 and "already exists" in second.stderr
-    assert target.read_text(encoding="utf-8") == "# mine\n"
-
-
-@pytest.mark.parametrize(
-    ("toml", "message"),
-    [
-        ("inbox = ['x']", "unknown key `inbox`"),
-        ("feeds = ['ftp://x']", "not an http(s) URL"),
-        ("[budget]\nmax_stories = 0", "budget.max_stories"),
-        ("[stories]\nthreshold = 2", "stories.threshold"),
-        ("formats = ['pdf']", "format 'pdf'"),
-        ("[fetch]\ntimeout = 'soon'", "fetch.timeout"),
-        ("inboxes = [", "not valid TOML"),
-    ],
-)
-def test_bad_config_is_one_clear_error(tmp_path: Path, toml: str, message: str) -> None:
-    cfg = tmp_path / "bad.toml"
-    cfg.write_text(toml + "\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape(message)):
-        load_config(cfg)
-    result = runner.invoke(app, ["daily", "--config", str(cfg), "--db", str(tmp_path / "h.db")])
-    assert result.exit_code == 4 and "Traceback" not in result.output
-    assert result.stderr.startswith("error: ") and str(cfg) in result.stderr
-
-
-def test_bad_date_is_rejected(tmp_path: Path) -> None:
-    cfg = tmp_path / "c.toml"
-    cfg.write_text("", encoding="utf-8")
-    result = runner.invoke(app, ["daily", "--config", str(cfg), "--date", "2025-13-40"])
-    assert result.exit_code == 4 and "not a date" in result.stderr
 
 
 def test_daily_email_from_the_config_is_sent_once(seeds_dir: Path, tmp_path: Path) -> None:

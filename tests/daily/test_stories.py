@@ -108,7 +108,7 @@ def test_stories_command_prints_json(seeds_dir: Path, tmp_path: Path) -> None:
 
 
 def test_stories_command_without_articles_fails_cleanly(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["stories", str(tmp_path / "missing")])
+    result = runner.invoke(app, ["stories", str(tmp_path)])  # an empty folder
     assert result.exit_code == 3
     assert "Traceback" not in result.output
 

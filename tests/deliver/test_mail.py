@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from mailsupport import Recorder, parse, settings_for, smtp_server
 
 from briefing.compose.prompt import load_prompt
+from briefing.deliver.config_file import read_config
 from briefing.deliver.mail_html import ALLOWED_TAGS, briefing_html, sanitize
-from briefing.deliver.mail_settings import MailSettings, load_config
+from briefing.deliver.mail_settings import MailSettings
 from briefing.deliver.message import compose, headline_from_title, read_head
 from briefing.deliver.outbox import queue_and_send
 from briefing.errors import ConfigError
@@ -200,7 +201,7 @@ def test_settings_env_overrides_file_and_hides_password(tmp_path: Path) -> None:
                    'to = ["x@example.org", "Y <y@example.org>"]\nsecurity = "ssl"\n', encoding="utf-8")
     env = {"BRIEFING_SMTP_HOST": "env.example", "BRIEFING_SMTP_PASSWORD": "hunter2-secret",
            "BRIEFING_MAIL_TO": "p@example.org,q@example.org", "BRIEFING_SMTP_USER": "me"}
-    s = MailSettings.from_sources(load_config(cfg, {}), env)
+    s = MailSettings.from_sources(read_config(cfg, {}), env)
     assert (s.host, s.port, s.security, s.user) == ("env.example", 2525, "ssl", "me")
     assert s.to == ("p@example.org", "q@example.org") and s.sender == "File <f@example.org>"
     assert s.password == "hunter2-secret" and "hunter2" not in repr(s)
@@ -211,10 +212,10 @@ def test_settings_env_overrides_file_and_hides_password(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "env", "message"),
     [
-        ({"mail": {"password": "x"}}, {}, "do not put the SMTP password in a file"),
-        ({"mail": {"hots": "x"}}, {}, "unknown key `mail.hots`"),
-        ({}, {"BRIEFING_SMTP_SECURITY": "tls"}, "security must be one of"),
-        ({}, {"BRIEFING_SMTP_PORT": "smtp"}, "`port` must be a number"),
+        ({"mail": {"password": "x"}}, {}, "[mail] password must not be in a file; set BRIEFING_SMTP_PASSWORD"),
+        ({"mail": {"hots": "x"}}, {}, "[mail] hots is not a known setting (did you mean host?)"),
+        ({}, {"BRIEFING_SMTP_SECURITY": "tls"}, "BRIEFING_SMTP_SECURITY: must be one of"),
+        ({}, {"BRIEFING_SMTP_PORT": "smtp"}, "BRIEFING_SMTP_PORT: must be a whole number"),
         ({}, {"BRIEFING_MAIL_TO": "not-an-address"}, "is not an email address"),
         ({}, {"BRIEFING_MAIL_TO": "zoë@example.org"}, "needs SMTPUTF8"),
         ({}, {"BRIEFING_SMTP_CAFILE": "/nonexistent/ca.pem"}, "does not exist"),
