@@ -256,7 +256,7 @@ def idf_of(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
     return {s: math.log((n + 1) / (c + 1)) + 1.0 for s, c in df.items()}, math.log(n + 1) + 1.0
 
 
-MAX_CANDIDATES = 8  # most alike facts scored per fact: a claim's reports are among them
+MAX_CANDIDATES = 12  # most alike facts scored per fact: a claim's reports are among them
 
 
 def candidates(
