@@ -34,7 +34,7 @@ from briefing.models import Fact, Pool
 from briefing.pool.paraphrase import REPORTING, fuzzy_matches
 from briefing.text.figures import claims
 from briefing.text.lexicon import NEGATIONS, STOP_WORDS
-from briefing.text.neighbours import candidate_pairs, exact_cosines, in_stored_order
+from briefing.text.neighbours import candidate_pairs
 from briefing.text.signature import Signature, signature, stem
 
 CANDIDATE_COSINE = 0.1  # tf-idf cosine below which two facts are never scored
@@ -238,11 +238,16 @@ def _rows(stem_sets: Sequence[frozenset[str]], idf: Mapping[str, float], default
     return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
 
 
-def _cosines(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    Xs = in_stored_order(X)
-    if Xs is not None:
-        return exact_cosines(Xs, i, j)
-    return np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+DOT_BLOCK = 20_000  # pairs whose rows are formed at once (bounds memory on a large pool)
+
+
+def _row_dots(A: sp.csr_matrix, B: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """A[i[k]] . B[j[k]] for each k, a block of pairs at a time."""
+    out = np.zeros(len(i))
+    for s in range(0, len(i), DOT_BLOCK):
+        e = s + DOT_BLOCK
+        out[s:e] = np.asarray(A[i[s:e]].multiply(B[j[s:e]]).sum(axis=1)).ravel()
+    return out
 
 
 def idf_of(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
@@ -270,23 +275,28 @@ def candidates(
         return none
     X = _rows([sig.stems for sig in signatures], idf, default)
     i, j = candidate_pairs(X, CANDIDATE_COSINE)
-    cos = _cosines(X, i, j)
+    cos = _row_dots(X, X, i, j)
     small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
     keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
-    i, j, cos = i[keep], j[keep], cos[keep]
+    i, j, cos = _most_alike(i[keep], j[keep], cos[keep], 3 * MAX_CANDIDATES)
     story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
-    i, j, cos = i[story >= STORY_COSINE], j[story >= STORY_COSINE], cos[story >= STORY_COSINE]
+    one = story >= STORY_COSINE
+    i, j, cos = _most_alike(i[one], j[one], cos[one], MAX_CANDIDATES)
+    return np.column_stack([i, j]) if len(i) else none
+
+
+def _most_alike(i: np.ndarray, j: np.ndarray, cos: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
+    """The pairs among each fact's k most alike (either side), ties to the lower index."""
     if not len(i):
-        return none
-    # each fact's most alike candidates (both directions), ties to the lower index
+        return i, j, cos
     rows = np.concatenate([i, j])
     order = np.lexsort((np.concatenate([j, i]), -np.concatenate([cos, cos]), rows))
     ranked = rows[order]
     rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
     top = np.zeros(len(rows), dtype=bool)
-    top[order[rank < MAX_CANDIDATES]] = True
+    top[order[rank < k]] = True
     keep = top[: len(i)] | top[len(i) :]
-    return np.column_stack([i[keep], j[keep]])
+    return i[keep], j[keep], cos[keep]
 
 
 def _article_rows(facts: Sequence[Fact], signatures: Sequence[Signature], idf, default):
@@ -320,7 +330,7 @@ def story_cosines(
     shared = np.zeros(len(i), dtype=bool)
     shared[np.asarray(pair)[codes_a < 0]] = True
     unique, inverse = np.unique(np.where(codes_a < 0, 0, codes_a), return_inverse=True)
-    cos = np.asarray(A[unique // n].multiply(A[unique % n]).sum(axis=1)).ravel()
+    cos = _row_dots(A, A, unique // n, unique % n)
     np.maximum.at(best, np.asarray(pair), cos[inverse])
     best[shared] = 0.0
     return best
@@ -369,13 +379,13 @@ def estimates(
     W = _weights([sig.stems for sig in signatures], idf, default)
     B = W.copy()
     B.data[:] = 1.0
-    shared = np.asarray(W[i].multiply(B[j]).sum(axis=1)).ravel()
+    shared = _row_dots(W, B, i, j)
     total = np.asarray(W.sum(axis=1)).ravel()
     count = np.diff(W.indptr)
     short = np.where(count[i] <= count[j], total[i], total[j])
     long_ = np.where(count[i] <= count[j], total[j], total[i])
     N = _weights([sig.numbers for sig in signatures], {}, 1.0)
-    figures = np.asarray(N[i].multiply(N[j]).sum(axis=1)).ravel() if N.nnz else np.zeros(len(i))
+    figures = _row_dots(N, N, i, j) if N.nnz else np.zeros(len(i))
     leads = np.array([facts[x].position == 0 and facts[y].position == 0 for x, y in pairs.tolist()], dtype=float)
     w = dict(zip(FEATURES, WEIGHTS, strict=True))
     return (
