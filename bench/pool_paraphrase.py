@@ -38,7 +38,7 @@ import numpy as np
 
 from briefing.pool import decisions as similarity
 from briefing.pool import paraphrase
-from briefing.pool.build import _idf
+from briefing.pool.build import sentence_idf
 from briefing.text.signature import comparison_key, signature
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,7 +151,7 @@ def main() -> None:
     gold = np.array([y == 1 for y, _, _ in rows])
     t0 = time.perf_counter()
     sigs = [(signature(a), signature(b)) for _, a, b in rows]
-    idf, default = _idf([s for pair in sigs for s in pair])
+    idf, default = sentence_idf([s for pair in sigs for s in pair])
     feats = np.array([paraphrase.features(a, b, idf, default) for a, b in sigs])
     vetoed = np.array([bool(similarity.substance_veto(a, b)) for a, b in sigs])
     level1 = np.array([similarity.level1(a, b) for a, b in sigs])

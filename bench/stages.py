@@ -66,8 +66,8 @@ def main() -> None:
     timed(pool, "decide_links", "pool: candidate pairs + decisions")
     timed(pool, "families_from_links", "pool: syndication families")
     for name in (
-        "find_attributions", "group_quotes", "find_disagreements", "near_repeats", "score_facts",
-        "select_facts", "headline_of", "pick_quotes", "stems", "standalone", "originals_of",
+        "build_index", "find_attributions", "group_quotes", "find_disagreements", "near_repeats",
+        "score_queries", "select_facts", "headline_of", "pick_quotes", "stems", "list_sources",
     ):
         timed(composer, name, f"briefing: {name}")
 

@@ -1,12 +1,17 @@
-"""Story clustering on mixed, shuffled news clusters: adjusted Rand index, purity, story count.
+"""Story clustering on mixed, shuffled news clusters: adjusted Rand index, pair precision and
+recall, purity, story count.
 
 Usage: PYTHONPATH=. python bench/stories_ari.py [--threshold T] [--seed N]
 
 Every document of each evaluation set is mixed with the others and shuffled, then grouped
 back with `briefing.stories`; the true clusters are the sets' own clusters. Besides each set
 alone and all of them together, it runs mixes of 50 clusters x 10 documents drawn from all
-sets (the shape of the reviewers' held-out check), and mixes shaped like a news day (60
-stories of 1 to 15 articles: many single reports, a few big stories).
+sets (the shape of the reviewers' held-out check), mixes shaped like a news day (60
+stories of 1 to 15 articles: many single reports, a few big stories), and days of AllSides
+events (three outlets' own reports of one event; 20 events a day, drawn from the whole set,
+so two events on one subject can meet), and the pages of bench/web_day.py's days (real saved
+pages, AllSides events and wire stories in page furniture, read as `daily` reads them). Pair precision is the share of article pairs put in
+one story that report one event; pair recall, the share of same-event pairs put together.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from sklearn.metrics import adjusted_rand_score
 from briefing.daily.stories import DEFAULT_THRESHOLD, cluster_articles
 from briefing.models import Article
 from briefing.pipeline import prepare_articles
-from briefing.read.decode import article_id
+from briefing.read.decode import article_id, decode_bytes
 
 
 def _dev_dir() -> Path:
@@ -40,6 +45,7 @@ def _dev_dir() -> Path:
 
 DEV = _dev_dir()
 SETS = ("duc2003_task2", "multiling2011_en", "duc2007_main_partial")
+ALLSIDES = "allsides_roundups"
 
 
 def load(name: str) -> list[tuple[str, list[dict]]]:
@@ -78,6 +84,20 @@ def purity(truth: list[str], pred: list[int]) -> float:
     return sum(Counter(g).most_common(1)[0][1] for g in groups.values()) / len(truth)
 
 
+def pair_scores(truth: list[str], pred: list[int]) -> tuple[float, float]:
+    """(precision, recall) over article pairs: put together, and reporting one event."""
+    together = same = both = 0
+    by_pred: dict[int, Counter] = defaultdict(Counter)
+    for t, p in zip(truth, pred, strict=True):
+        by_pred[p][t] += 1
+    for counts in by_pred.values():
+        n = sum(counts.values())
+        together += n * (n - 1) // 2
+        both += sum(c * (c - 1) // 2 for c in counts.values())
+    same = sum(c * (c - 1) // 2 for c in Counter(truth).values())
+    return (both / together if together else 1.0), (both / same if same else 1.0)
+
+
 def evaluate(name: str, articles: list[Article], truth: list[str], threshold: float) -> float:
     cleaned, _ = prepare_articles(articles)
     keep = {a.id for a in cleaned}
@@ -88,9 +108,37 @@ def evaluate(name: str, articles: list[Article], truth: list[str], threshold: fl
     where = {aid: n for n, s in enumerate(stories) for aid in s.articles}
     pred = [where[a.id] for a in cleaned]
     ari = adjusted_rand_score(truth, pred)
+    precision, recall = pair_scores(truth, pred)
     print(f"{name:<28} docs {len(cleaned):>4}  clusters {len(set(truth)):>3}  stories {len(stories):>4}"
-          f"  ARI {ari:.3f}  purity {purity(truth, pred):.3f}  {seconds:.2f}s")
+          f"  ARI {ari:.3f}  pairs P {precision:.3f} R {recall:.3f}  purity {purity(truth, pred):.3f}"
+          f"  {seconds:.2f}s")
     return ari
+
+
+class _Site:  # where bench pages say they are served (nothing is served: pages are read as bytes)
+    @staticmethod
+    def url_for(path: str) -> str:
+        return "http://127.0.0.1:8000" + path
+
+
+def web_day(seed: int) -> tuple[list[Article], list[str]]:
+    """The pages of bench/web_day.py's day for `seed` (real saved pages, AllSides events and
+    wire stories in page furniture), read as `daily` reads a fetched page."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import websupport
+
+    from briefing.read.page import article_from_html
+
+    shared = DEV.parent
+    articles, truth = [], []
+    for page in websupport.day_pages(_Site(), shared / "web", DEV, "2026-12-02", seed=seed):
+        url = _Site.url_for(page.path)
+        try:
+            articles.append(article_from_html(decode_bytes(page.body), url, url))
+        except ValueError:
+            continue
+        truth.append(page.group)
+    return articles, truth
 
 
 def main() -> int:
@@ -115,6 +163,16 @@ def main() -> int:
         seed = args.seed + k
         aris.append(evaluate(f"60 stories of 1-15 (seed {seed})",
                              *mix(everything, seed, n_clusters=60, day=True), args.threshold))
+    if (DEV / f"{ALLSIDES}.jsonl").exists():
+        events = load(ALLSIDES)
+        for k in range(3):
+            seed = args.seed + k
+            aris.append(evaluate(f"AllSides 20 events (seed {seed})",
+                                 *mix(events, seed, n_clusters=20), args.threshold))
+    if (DEV.parent / "web" / "pages.json").exists():
+        for k in range(3):
+            seed = args.seed + k
+            aris.append(evaluate(f"web day (seed {seed})", *web_day(seed), args.threshold))
     print(f"threshold {args.threshold}: mean ARI {sum(aris) / len(aris):.3f}, min {min(aris):.3f}")
     return 0
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from briefing.errors import InputError
 from briefing.models import Article
 from briefing.pipeline import pool_articles, prepare_articles
+from briefing.pool.index import build_index
 from briefing.rank.methods import DEFAULT_WEIGHTS, SUMY_METHODS, score_facts
 from briefing.rank.select import Budget, select_facts
 from briefing.read.formats import loads_json, records_from_json
@@ -134,17 +135,6 @@ class RougeRecall:
         return r1 / n, r2 / n
 
 
-def summarize_cluster(
-    cluster: Cluster,
-    method: str = "default",
-    words: int = 100,
-    use_topic: bool = False,
-    weights: RankWeights = DEFAULT_WEIGHTS,
-) -> str:
-    """One cluster's summary of at most `words` words, through the pipeline `build` uses."""
-    return _summaries(cluster, (method,), words, use_topic, weights)[method]
-
-
 def _summaries(
     cluster: Cluster,
     methods: Sequence[str],
@@ -154,17 +144,18 @@ def _summaries(
 ) -> dict[str, str]:
     articles, _ = prepare_articles(cluster.articles)
     pool = pool_articles(articles)
+    index = build_index(pool)
     query = cluster.topic if use_topic and cluster.topic else None
     out: dict[str, str] = {}
     for method in methods:
-        scores = score_facts(pool, method, query, weights)
+        scores = score_facts(index, method, query, weights)
         if method in SUMY_METHODS:
             # sumy's own sentence ranking, filled in rank order: its figures as published
             chosen = select_facts(
-                pool, scores, Budget(words=words), redundancy=None, fill=True, coverage=False
+                index, scores, Budget(words=words), redundancy=None, fill=True, coverage=False
             )
         else:
-            chosen = select_facts(pool, scores, Budget(words=words), fill=True)
+            chosen = select_facts(index, scores, Budget(words=words), fill=True)
         out[method] = truncate(" ".join(pool.facts[i].text for i in chosen), words)
     return out
 

@@ -1,4 +1,4 @@
-"""The orchestrator: ingest -> clean -> split -> pool -> rank -> select -> (render)."""
+"""The orchestrator: ingest -> clean -> split -> pool -> index -> rank -> select -> (render)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from briefing.errors import NoArticlesError
 from briefing.executor import map_ordered
 from briefing.models import Article, Briefing, Pool, Sentence, Skip
 from briefing.pool.build import build_pool
+from briefing.pool.index import build_index
 from briefing.read.clean import clean_article, fallback_outlet
 from briefing.read.files import ingest
 from briefing.read.language import language_problem
@@ -135,6 +136,6 @@ def _build_briefing(paths: Sequence[str | Path], settings: Settings, progress: P
     stage(2)
     pool = build_pool(articles, sentences)
     stage(3)
-    briefing = make_briefing(pool, prompt, settings, skipped)
+    briefing = make_briefing(pool, prompt, settings, skipped, index=build_index(pool))
     stage(4)
     return briefing

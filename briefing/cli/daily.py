@@ -119,6 +119,12 @@ def daily(
     from briefing.daily.run import run_daily
 
     cfg = load_config(config)
+    if cfg.path == "defaults":  # nothing to read and nowhere chosen to write: say how to start
+        from briefing.daily.config import default_config_path
+        from briefing.errors import ConfigError
+
+        raise ConfigError(f"no config: `briefing init` writes a commented one to {default_config_path()} "
+                          "(or give --config FILE); nothing was done")
     if workers is not None:
         cfg = replace(cfg, workers=workers)
     today = dt.date.today().isoformat()

@@ -5,12 +5,27 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from briefing.models import Pool, Sentence
+from briefing.text.lexicon import (
+    CONNECTORS,
+    COURTESY_TITLES,
+    DOTTED_TITLES,
+    NAME_PARTICLES,
+    ORG_WORDS,
+    PREPOSITIONS,
+    ROLE_WORDS,
+    SPEAKER_PRONOUNS,
+    SPEECH_ADVERBS,
+    SPEECH_DAYS,
+    SPEECH_VERBS,
+    SUBJECT_VERBS,
+    TITLE_WORDS,
+)
 
 QUOTE_MARKS = "“”\"„«»"
 
@@ -19,83 +34,6 @@ _QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
 
 
 MIN_WORDS = 6  # shorter quoted bits are scare quotes or fragments, not quotations
-
-
-SPEECH = frozenset(
-    """said says say added adds told tells noted notes stressed warned warns insisted insists
-    declared stated wrote writes explained asked replied argued argues announced acknowledged
-    remarked continued emphasised emphasized emphasises emphasizes complained urged urges
-    recalled admitted conceded cautioned vowed posted tweeted commented observed suggested
-    claimed claims""".split()
-)
-
-
-# Verbs that make someone the subject of a sentence a later "he said" can refer to.
-SUBJECT_VERBS = SPEECH | frozenset(
-    "called calls spoke speaks praised criticised criticized dismissed rejected thanked".split()
-)
-
-
-PRONOUNS = frozenset({"he", "she"})
-
-
-ADVERBS = frozenset(
-    """also later earlier previously then again has had have was is once further separately
-    repeatedly recently publicly privately quickly has later""".split()
-)
-
-
-WEEKDAYS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday".split()
-)
-
-
-# Lower-case words that may sit inside a speaker's description ("Nato chief Mark Rutte").
-ROLE_WORDS = frozenset(
-    """the a an chief president minister spokesman spokeswoman spokesperson secretary
-    secretary-general official officials leader chancellor envoy ambassador general government
-    prime foreign defence defense deputy senior former head director mayor governor commander
-    adviser advisor aide special state military army police office statement ministry
-    representative senator lawmaker source sources member members spokesmen of for 's ’s
-    diplomat diplomats analyst economist expert witness resident lawyer attorney prosecutor
-    judge professor doctor activist negotiator commentator correspondent observer worker
-    soldier officer colonel chairman chairwoman ceo executive manager candidate father mother
-    son daughter wife husband brother sister relative survivor victim student teacher priest
-    bishop farmer owner driver neighbour neighbor campaigner historian scientist researcher
-    director-general secretary-general vice deputy assistant adviser""".split()
-)
-
-
-_PREPOSITIONS = frozenset(
-    "in at of from for with by on to into about against under over near like than".split()
-)
-
-
-NAME_PARTICLES = frozenset({"de", "van", "von", "der", "bin", "al", "da", "di", "du", "le"})
-
-
-# Capitalised words that start sentences or clauses but never names.
-CONNECTORS = frozenset(
-    """but and meanwhile however also earlier later on in at after before asked when while
-    speaking yesterday today then this that these those it we i they he she his her their our
-    there here so yet still if as since though although because instead separately finally
-    nevertheless""".split()
-)
-
-
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "dr", "lord", "lady", "prof"})
-
-
-_ABBREVIATED = frozenset(
-    "mr mrs ms dr prof gen sen rep gov lt col maj capt sgt adm rev st jr sr".split()
-)
-
-
-ORG_WORDS = frozenset(
-    """office statement ministry government house kremlin palace agency department council
-    committee spokesman spokeswoman spokesperson official officials source sources report media
-    street command army police party""".split()
-)
 
 
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*\.?|[^\w\s]")
@@ -134,7 +72,7 @@ def _tokens(text: str) -> list[str]:
     out = []
     for tok in _TOKEN.findall(text):
         if (len(tok) == 2 and tok[0].isupper() and tok[1] == ".") or (
-            tok.endswith(".") and tok[:-1].casefold() in _ABBREVIATED
+            tok.endswith(".") and tok[:-1].casefold() in DOTTED_TITLES
         ):
             out.append(tok)  # an initial ("Robert C. Byrd") or a title ("Ms. Clwyd")
         elif tok.endswith(".") and tok.count(".") == 1 and len(tok) > 1:
@@ -149,7 +87,7 @@ def _bare(tok: str) -> str:
 
 
 def _is_name(tok: str) -> bool:
-    return (tok[:1].isupper() and tok.casefold() not in CONNECTORS and tok.casefold() not in WEEKDAYS) or (
+    return (tok[:1].isupper() and tok.casefold() not in CONNECTORS and tok.casefold() not in SPEECH_DAYS) or (
         tok in NAME_PARTICLES
     )
 
@@ -161,7 +99,7 @@ def _is_role(tok: str) -> bool:
 def _speaker_backward(toks: list[str], end: int) -> list[str]:
     """The speaker phrase ending just before toks[end] (a speech verb), or []."""
     i = end - 1
-    while i >= 0 and (toks[i].casefold() in ADVERBS or toks[i].casefold() in WEEKDAYS or toks[i] == "on"):
+    while i >= 0 and (toks[i].casefold() in SPEECH_ADVERBS or toks[i].casefold() in SPEECH_DAYS or toks[i] == "on"):
         i -= 1
     if i >= 0 and toks[i] == ",":  # "the Kremlin's spokesperson, Dmitry Peskov, said"
         i -= 1
@@ -169,7 +107,7 @@ def _speaker_backward(toks: list[str], end: int) -> list[str]:
     while i >= 0 and (_is_name(toks[i]) or _is_role(toks[i])):
         phrase.insert(0, toks[i])
         i -= 1
-    if i >= 0 and toks[i].casefold() in _PREPOSITIONS:
+    if i >= 0 and toks[i].casefold() in PREPOSITIONS:
         return []  # "an economist at Goldman Sachs said": the firm did not speak
     while phrase and phrase[-1].casefold() in ROLE_WORDS - {"office", "statement", "official", "officials", "spokesman", "spokeswoman", "spokesperson", "source", "sources"}:
         phrase.pop()  # never end on "the", "of", ...
@@ -188,14 +126,14 @@ def _speaker_forward(toks: list[str], start: int) -> tuple[list[str], int]:
         and len(phrase) < 4
         and toks[i][:1].islower()
         and toks[i].isalpha()
-        and toks[i].casefold() not in SPEECH | ADVERBS | CONNECTORS | {"of"}
+        and toks[i].casefold() not in SPEECH_VERBS | SPEECH_ADVERBS | CONNECTORS | {"of"}
     ):
         phrase.append(toks[i])
         i += 1
     if not (i < len(toks) and _is_name(toks[i])):
         i, phrase = start, []  # no name after the description: read roles only
     while i < len(toks) and (_is_name(toks[i]) or _is_role(toks[i])):
-        if toks[i].casefold() in SPEECH:
+        if toks[i].casefold() in SPEECH_VERBS:
             break
         phrase.append(toks[i])
         i += 1
@@ -228,7 +166,7 @@ class _Article:
             )
             best = ""
             for m in pat.finditer(self.text):
-                given = [w for w in m.group(1).split() if _bare(w) not in TITLES | CONNECTORS]
+                given = [w for w in m.group(1).split() if _bare(w) not in COURTESY_TITLES | CONNECTORS]
                 given = given[-1:] if given else []
                 # a given name is not a title: "President Donald Trump" -> "Donald Trump"
                 if given and not _looks_like_title(given[0]):
@@ -238,16 +176,8 @@ class _Article:
         return self._names[surname]
 
 
-_TITLE_LIKE = frozenset(
-    """president minister chancellor secretary general envoy leader chief prime premier king
-    queen prince pope senator governor mayor ambassador spokesman spokeswoman commander
-    defence defense foreign interior finance nato un eu us u.s. uk french german british
-    ukrainian russian american italian finnish polish chinese european deputy vice""".split()
-)
-
-
 def _looks_like_title(word: str) -> bool:
-    return _bare(word) in _TITLE_LIKE | TITLES or word.casefold().endswith(("’s", "'s"))
+    return _bare(word) in TITLE_WORDS | COURTESY_TITLES or word.casefold().endswith(("’s", "'s"))
 
 
 def make_speaker(phrase: Sequence[str], art: _Article) -> Speaker | None:
@@ -258,13 +188,13 @@ def make_speaker(phrase: Sequence[str], art: _Article) -> Speaker | None:
     display = " ".join(phrase).replace(" ’s", "’s").replace(" 's", "'s")
     last = phrase[-1]
     org = any(t.casefold() in ORG_WORDS for t in phrase[-1:]) or not last[:1].isupper()
-    if org or last.casefold() in _TITLE_LIKE:
+    if org or last.casefold() in TITLE_WORDS:
         return Speaker(display, fold(display), False)
     full = art.full_name(last)
     given_written = len(phrase) >= 2 and phrase[-2][:1].isupper() and not _looks_like_title(
         phrase[-2]
-    ) and _bare(phrase[-2]) not in TITLES
-    person = bool(full) or given_written or any(_bare(t) in TITLES for t in phrase)
+    ) and _bare(phrase[-2]) not in COURTESY_TITLES
+    person = bool(full) or given_written or any(_bare(t) in COURTESY_TITLES for t in phrase)
     if not person:
         return Speaker(display, fold(display), False)
     if not given_written and full:
@@ -325,23 +255,23 @@ def _attribute_after(toks: list[str]) -> tuple[list[str] | None, bool]:
     if i >= len(toks):
         return None, False
     t = toks[i].casefold()
-    if t in PRONOUNS:
+    if t in SPEAKER_PRONOUNS:
         j = i + 1
-        while j < len(toks) and toks[j].casefold() in ADVERBS:
+        while j < len(toks) and toks[j].casefold() in SPEECH_ADVERBS:
             j += 1
-        if j < len(toks) and toks[j].casefold() in SPEECH:
+        if j < len(toks) and toks[j].casefold() in SPEECH_VERBS:
             return [], True
         return None, False
-    if t in SPEECH:
+    if t in SPEECH_VERBS:
         phrase, _ = _speaker_forward(toks, i + 1)
         return (phrase or None), False
     if t == "according" and i + 1 < len(toks) and toks[i + 1] == "to":
         phrase, _ = _speaker_forward(toks, i + 2)
         return (phrase or None), False
     phrase, j = _speaker_forward(toks, i)
-    while j < len(toks) and (toks[j].casefold() in ADVERBS or toks[j].casefold() in WEEKDAYS or toks[j] == "on"):
+    while j < len(toks) and (toks[j].casefold() in SPEECH_ADVERBS or toks[j].casefold() in SPEECH_DAYS or toks[j] == "on"):
         j += 1
-    if phrase and j < len(toks) and toks[j].casefold() in SPEECH:
+    if phrase and j < len(toks) and toks[j].casefold() in SPEECH_VERBS:
         return phrase, False
     return None, False
 
@@ -349,12 +279,12 @@ def _attribute_after(toks: list[str]) -> tuple[list[str] | None, bool]:
 def _attribute_before(toks: list[str]) -> tuple[list[str] | None, bool]:
     """Speaker of the nearest speech verb before an opening mark: (phrase, pronoun)."""
     for k in range(len(toks) - 1, -1, -1):
-        if toks[k].casefold() not in SPEECH:
+        if toks[k].casefold() not in SPEECH_VERBS:
             continue
         j = k - 1
-        while j >= 0 and toks[j].casefold() in ADVERBS:
+        while j >= 0 and toks[j].casefold() in SPEECH_ADVERBS:
             j -= 1
-        if j >= 0 and toks[j].casefold() in PRONOUNS:
+        if j >= 0 and toks[j].casefold() in SPEAKER_PRONOUNS:
             return [], True
         phrase = _speaker_backward(toks, k)
         if phrase and _named(phrase):
@@ -385,10 +315,26 @@ def _subject(sentence: str, art: _Article) -> Speaker | None:
 
 
 def _article_quotes(art: _Article) -> list[Attribution]:
-    sents = art.sentences
+    """Every attributed quotation of one article, in reading order."""
     found: list[_Found] = []
-    by_sentence: dict[int, list[_Found]] = {}
-    # paragraphs of consecutive sentences
+    by_sentence: dict[int, list[_Found]] = {}  # sentence -> the quotations it holds
+    for group in _paragraphs(art.sentences):
+        for f, held in _paragraph_quotes(art, group):
+            found.append(f)
+            for n in held:
+                by_sentence.setdefault(n, []).append(f)
+    out: list[Attribution] = []
+    for f in found:
+        direct = f.speaker is not None
+        speaker = _resolved_speaker(art, f, by_sentence)
+        if speaker is None or (not speaker.person and not _named(speaker.display.split())):
+            continue
+        out.append(Attribution(art.sentences[f.first].article_id, f.text, speaker, direct, f.sentence_ids))
+    return out
+
+
+def _paragraphs(sents: Sequence[Sentence]) -> list[list[int]]:
+    """Runs of consecutive sentences of one paragraph, as indices into `sents`."""
     groups: list[list[int]] = []
     for n, s in enumerate(sents):
         prev = sents[n - 1] if n else None
@@ -396,65 +342,61 @@ def _article_quotes(art: _Article) -> list[Attribution]:
             groups[-1].append(n)
         else:
             groups.append([n])
-    for group in groups:
-        starts: list[int] = []
-        parts: list[str] = []
-        pos = 0
-        for n in group:
-            starts.append(pos)
-            parts.append(_typewriter_quotes(sents[n].text))
-            pos += len(parts[-1]) + 1
-        text = " ".join(parts)
+    return groups
 
-        for o, c, opened in _pairs(text):
-            k_close = bisect_right(starts, c) - 1
-            k_open = bisect_right(starts, o) - 1 if opened else k_close
-            q_start = o + 1 if opened else starts[k_close]
-            inner = text[q_start:c].strip()
-            if _QUOTE_MARK.search(inner):
-                continue
-            inner = inner.rstrip(",;: ").strip()
-            if len(inner.split()) < MIN_WORDS:
-                continue
-            s_end = starts[k_close] + len(parts[k_close])
-            after = text[c + 1 : s_end]
-            before = text[starts[k_open] : o] if opened else ""
-            phrase, pronoun = _attribute_after(_tokens(after))
-            if phrase is None and not pronoun and opened:
-                phrase, pronoun = _attribute_before(_tokens(_DASH_ASIDE.sub(" ", before)))
-            if not opened and phrase is None and not pronoun:
-                continue  # a stray closing mark with no attribution: not a quotation we trust
-            whole = (
-                opened
-                and phrase is None
-                and not pronoun
-                and not before.strip()
-                and not after.strip(" .")
-            )
-            speaker = make_speaker(phrase, art) if phrase else None
-            ids = tuple(sents[group[k]].id for k in range(k_open, k_close + 1))
-            f = _Found(inner, speaker, pronoun, whole, ids, group[k_open])
-            found.append(f)
-            for k in range(k_open, k_close + 1):
-                by_sentence.setdefault(group[k], []).append(f)
-    out: list[Attribution] = []
-    for f in found:
-        speaker, direct = f.speaker, f.speaker is not None
-        if speaker is None and (f.pronoun or f.whole):
-            prev_n = f.first - 1
-            if prev_n >= 0 and sents[prev_n].index == sents[f.first].index - 1:
-                prev_quotes = [q for q in by_sentence.get(prev_n, []) if q is not f]
-                resolved = [q.speaker for q in prev_quotes if q.speaker is not None]
-                if resolved:
-                    speaker = resolved[-1]
-                elif f.pronoun and not prev_quotes:
-                    speaker = _subject(sents[prev_n].text, art)
-            if speaker is not None:
-                f.speaker = speaker  # a following continuation may chain on it
-        if speaker is None or (not speaker.person and not _named(speaker.display.split())):
+
+def _paragraph_quotes(art: _Article, group: list[int]) -> Iterator[tuple[_Found, list[int]]]:
+    """The quotations of one paragraph, each with the sentences (indices) it spans."""
+    sents = art.sentences
+    starts: list[int] = []
+    parts: list[str] = []
+    pos = 0
+    for n in group:
+        starts.append(pos)
+        parts.append(_typewriter_quotes(sents[n].text))
+        pos += len(parts[-1]) + 1
+    text = " ".join(parts)
+    for o, c, opened in _pairs(text):
+        k_close = bisect_right(starts, c) - 1
+        k_open = bisect_right(starts, o) - 1 if opened else k_close
+        inner = text[o + 1 if opened else starts[k_close] : c].strip()
+        if _QUOTE_MARK.search(inner):
             continue
-        out.append(Attribution(sents[f.first].article_id, f.text, speaker, direct, f.sentence_ids))
-    return out
+        inner = inner.rstrip(",;: ").strip()
+        if len(inner.split()) < MIN_WORDS:
+            continue
+        after = text[c + 1 : starts[k_close] + len(parts[k_close])]
+        before = text[starts[k_open] : o] if opened else ""
+        phrase, pronoun = _attribute_after(_tokens(after))
+        if phrase is None and not pronoun and opened:
+            phrase, pronoun = _attribute_before(_tokens(_DASH_ASIDE.sub(" ", before)))
+        if not opened and phrase is None and not pronoun:
+            continue  # a stray closing mark with no attribution: not a quotation we trust
+        whole = opened and phrase is None and not pronoun and not before.strip() and not after.strip(" .")
+        speaker = make_speaker(phrase, art) if phrase else None
+        held = group[k_open : k_close + 1]
+        ids = tuple(sents[n].id for n in held)
+        yield _Found(inner, speaker, pronoun, whole, ids, group[k_open]), held
+
+
+def _resolved_speaker(art: _Article, f: _Found, by_sentence: dict[int, list[_Found]]) -> Speaker | None:
+    """A quotation's speaker: the one named with it, else, for "he said" or a quotation
+    standing alone, the previous sentence's (kept on it, so a continuation may chain on it)."""
+    if f.speaker is not None or not (f.pronoun or f.whole):
+        return f.speaker
+    sents = art.sentences
+    speaker = None
+    prev_n = f.first - 1
+    if prev_n >= 0 and sents[prev_n].index == sents[f.first].index - 1:
+        prev_quotes = [q for q in by_sentence.get(prev_n, []) if q is not f]
+        resolved = [q.speaker for q in prev_quotes if q.speaker is not None]
+        if resolved:
+            speaker = resolved[-1]
+        elif f.pronoun and not prev_quotes:
+            speaker = _subject(sents[prev_n].text, art)
+    if speaker is not None:
+        f.speaker = speaker
+    return speaker
 
 
 def find_attributions(pool: Pool) -> list[Attribution]:

@@ -3,33 +3,19 @@
 A section gets a share of what is left by its weight (the prompt's own split), takes the best
 facts that fit it, and what a section cannot use (a question nothing in the pool answers, too
 few facts of its own) goes back to the others in the next round, until the budget is met or
-no section can add a fact. A bullet is a whole sentence: at least `MIN_WORDS` words, ending
-as a sentence ends, never one an outlet cut off with "...".
+no section can add a fact. A bullet is a whole sentence (`text.wording.whole_sentence`, an
+index column): at least six words, ending as a sentence ends, never one cut off with "...".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from briefing.models import Pool
+from briefing.pool.index import PoolIndex
 from briefing.rank.select import Budget, select_facts
-
-MIN_WORDS = 6  # a shorter bullet is a fragment ("While there...", "The ...")
-
-
-_CUT = re.compile(r"(?:\.\.\.|…)[\"'”’)\]]*\s*$")
-
-
-_ENDS = re.compile(r"[.!?][\"'”’)\]]*\s*$|[\"”’]\s*$")
-
-
-def whole_sentence(text: str) -> bool:
-    """A sentence that can stand as a bullet: long enough, not cut off, ended as a sentence."""
-    return len(text.split()) >= MIN_WORDS and not _CUT.search(text) and bool(_ENDS.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,31 +44,32 @@ class Pick:
 
 
 def _take(
-    pool: Pool, plan: Plan, budget: Budget, used: list[Pick], similar: Mapping[int, Sequence[int]],
+    index: PoolIndex, plan: Plan, budget: Budget, used: list[Pick], similar: Mapping[int, Sequence[int]],
     shorter: Mapping[int, int],
 ) -> list[Pick]:
     """The section's best facts within `budget`, none shown already nor a near repeat of one."""
+    facts = index.facts
     seen = [k for p in used for k in (p.fact, p.shown)]
-    banned = {pool.facts[i].id for i in seen} | set(plan.off_topic)
-    banned |= {pool.facts[j].id for i in seen for j in similar.get(i, ())}
+    banned = {facts[i].id for i in seen} | set(plan.off_topic)
+    banned |= {facts[j].id for i in seen for j in similar.get(i, ())}
     got: list[Pick] = []
-    for i in select_facts(pool, plan.scores, budget, exclude=banned):
-        if pool.facts[i].id in banned:
+    for i in select_facts(index, plan.scores, budget, exclude=banned):
+        if facts[i].id in banned:
             continue  # a near repeat of a fact picked in this same call
         shown = shorter.get(i, i)
-        if pool.facts[shown].id in banned:
+        if facts[shown].id in banned:
             shown = i  # the shorter version repeats a bullet shown already
         got.append(Pick(i, shown))
         for k in (i, shown):
-            banned |= {pool.facts[k].id} | {pool.facts[j].id for j in similar.get(k, ())}
+            banned |= {facts[k].id} | {facts[j].id for j in similar.get(k, ())}
     return got
 
 
-def _cost(pool: Pool, picks: Sequence[Pick], words: bool) -> int:
-    return sum(len(pool.facts[p.shown].text.split()) for p in picks) if words else len(picks)
+def _cost(index: PoolIndex, picks: Sequence[Pick], words: bool) -> int:
+    return int(sum(index.words[p.shown] for p in picks)) if words else len(picks)
 
 
-def _round(pool, plans, left, words, chosen, used, similar, shorter, starved) -> bool:
+def _round(index, plans, left, words, chosen, used, similar, shorter, starved) -> bool:
     """One round: each section takes up to its share of what is left; True when any took."""
     took = False
     available = left
@@ -90,21 +77,21 @@ def _round(pool, plans, left, words, chosen, used, similar, shorter, starved) ->
         share = min(share, available)
         if k in starved or share <= 0:
             continue
-        got = _take(pool, plans[k], Budget(words=share) if words else Budget(sentences=share), used, similar, shorter)
+        got = _take(index, plans[k], Budget(words=share) if words else Budget(sentences=share), used, similar, shorter)
         if not got:
             starved.add(k)  # its share buys nothing it has: the others get it next round
             continue
         chosen[k].extend(got)
         used.extend(got)
-        available -= _cost(pool, got, words)
+        available -= _cost(index, got, words)
         took = True
     return took
 
 
-def _last_round(pool, plans, left, words, chosen, used, similar, shorter) -> bool:
+def _last_round(index, plans, left, words, chosen, used, similar, shorter) -> bool:
     """What is left, whole, to each section in turn, until one can use it."""
     for k, plan in enumerate(plans):
-        got = _take(pool, plan, Budget(words=left) if words else Budget(sentences=left), used, similar, shorter)
+        got = _take(index, plan, Budget(words=left) if words else Budget(sentences=left), used, similar, shorter)
         if got:
             chosen[k].extend(got)
             used.extend(got)
@@ -113,7 +100,7 @@ def _last_round(pool, plans, left, words, chosen, used, similar, shorter) -> boo
 
 
 def fill_sections(
-    pool: Pool,
+    index: PoolIndex,
     plans: Sequence[Plan],
     total: Budget,
     similar: Mapping[int, Sequence[int]],
@@ -128,11 +115,11 @@ def fill_sections(
     used: list[Pick] = []
     starved: set[int] = set()
     while plans:
-        left = limit - _cost(pool, used, words)
+        left = limit - _cost(index, used, words)
         if left <= 0:
             break
-        if not _round(pool, plans, left, words, chosen, used, similar, shorter, starved) and not _last_round(
-            pool, plans, left, words, chosen, used, similar, shorter
+        if not _round(index, plans, left, words, chosen, used, similar, shorter, starved) and not _last_round(
+            index, plans, left, words, chosen, used, similar, shorter
         ):
             break
     return chosen

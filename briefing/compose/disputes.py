@@ -1,4 +1,4 @@
-"""Disagree: find where outlets give different figures, dates or speakers for the same thing.
+"""Disputes: where outlets give different figures, dates or speakers for the same thing.
 
 Two facts disagree on a figure when they say nearly the same thing about the same kind of
 thing (same unit: "drones", euros, people) and the values they give for it share nothing.
@@ -13,26 +13,23 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from briefing.compose.attribution import same_speaker
 from briefing.compose.quotes import QuoteGroup, best_display
-from briefing.models import Disagreement, Fact, Pool, Version
+from briefing.models import Disagreement, Fact, Version
+from briefing.pool.index import Citations, PoolIndex
 from briefing.text.figures import (
-    _DATE,
-    _WEEKDAY,
-    WEEKDAYS,
+    DATE,
+    WEEKDAY,
     Claim,
-    _singular,
-    _without_figures,
-    claims,
-    days,
     durations,
     names,
+    singular,
+    without_figures,
 )
-from briefing.text.lexicon import ENGLISH_STOP_WORDS
-from briefing.text.neighbours import candidate_pairs, exact_cosines, in_stored_order
-from briefing.text.tfidf import TfidfVectorizer, normalize
+from briefing.text.lexicon import ENGLISH_STOP_WORDS, WEEKDAYS
+from briefing.text.neighbours import exact_cosines, in_stored_order, pairs_possibly_above
+from briefing.text.tfidf import TfidfVectorizer, unit_rows
 
 SIMILAR = 0.45  # facts this alike (numbers aside) may be about the same thing
 
@@ -56,7 +53,7 @@ def _lead_in(text: str, claim: Claim, words: int = 4) -> set[str]:
     """Content words just before a figure, within its clause ("Russia fired", "left")."""
     clause = re.split(r"[,;:—–()]", text[: claim.start])[-1]
     toks = re.findall(r"[a-z][a-z’'\-]+", clause.casefold())[-words:]
-    return {_singular(t) for t in toks if t not in ENGLISH_STOP_WORDS}
+    return {singular(t) for t in toks if t not in ENGLISH_STOP_WORDS}
 
 
 def _snippet(text: str, start: int, end: int, words: int = 6) -> str:
@@ -81,7 +78,7 @@ class _Likeness:
         self.vec: TfidfVectorizer | None = TfidfVectorizer(sublinear_tf=True, stop_words="english")
         self._cache: dict[str, object] = {}  # text -> vector: a window recurs in many pairs
         try:
-            self.X = normalize(self.vec.fit_transform([_without_figures(t) for t in texts]))
+            self.X = unit_rows(self.vec.fit_transform([without_figures(t) for t in texts]))
         except ValueError:
             self.vec = None
             self.X = None
@@ -95,7 +92,7 @@ class _Likeness:
         X = self.X.tocsr()
         Xs = in_stored_order(X)
         if Xs is not None:
-            i, j = candidate_pairs(X, floor)
+            i, j = pairs_possibly_above(X, floor)
             sims = exact_cosines(Xs, i, j)
             keep = sims >= floor
             pairs = zip(i[keep].tolist(), j[keep].tolist(), strict=True)
@@ -120,7 +117,7 @@ class _Likeness:
             return
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo:
-            X = normalize(self.vec.transform([_without_figures(t) for t in todo])).tocsr()
+            X = unit_rows(self.vec.transform([without_figures(t) for t in todo])).tocsr()
             for k, t in enumerate(todo):
                 self._cache[t] = X[k]
 
@@ -169,14 +166,14 @@ class _Collector:
             if all(f.id != fact.id for f, _ in bucket):
                 bucket.append((fact, snip))
 
-    def disputes(self, cite: Callable[[Fact], tuple[int, ...]]) -> list[Disagreement]:
+    def disputes(self, citations: Citations) -> list[Disagreement]:
         out = []
         for op in self.opened:
             if len(op.by_value) < 2:
                 continue
             versions = []
             for key, entries in op.by_value.items():
-                cites = tuple(sorted({n for fact, _ in entries for n in cite(fact)}))
+                cites = citations.of_articles({a for fact, _ in entries for a in fact.articles})
                 ids = tuple(dict.fromkeys(fact.id for fact, _ in entries))
                 versions.append(Version(op.written[key], entries[0][1], cites, ids))
             versions.sort(key=lambda v: (-len(v.citations), v.citations))
@@ -184,10 +181,13 @@ class _Collector:
         return out
 
 
-@lru_cache(maxsize=8192)
-def _parsed(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
-    """A sentence's claims and days, parsed once however many pairs it is compared in."""
-    return tuple(claims(text)), frozenset(days(text))
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    """A fact that gives a figure or a day, with the figures and days the index found in it."""
+
+    fact: Fact
+    claims: tuple[Claim, ...]
+    days: frozenset[str]
 
 
 _SAID_ON = re.compile(
@@ -198,16 +198,16 @@ _SAID_ON = re.compile(
 
 def _first_day(text: str, weekday: bool) -> re.Match[str] | None:
     """The first day the sentence gives for what happened (not for when it was said)."""
-    for m in (_WEEKDAY if weekday else _DATE).finditer(text):
+    for m in (WEEKDAY if weekday else DATE).finditer(text):
         if not _SAID_ON.search(text[: m.start()]):
             return m
     return None
 
 
-def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
+def _compare(fc: _Cand, gc: _Cand, like: _Likeness, s: float, floor: float, out: _Collector) -> None:
     """Record what two facts from different origins disagree on, if anything."""
-    cf, df = _parsed(f.text)
-    cg, dg = _parsed(g.text)
+    f, cf, df = fc.fact, fc.claims, fc.days
+    g, cg, dg = gc.fact, gc.claims, gc.days
 
     def close(a: Claim, b: Claim) -> bool:
         return like.of(_window(f.text, a), _window(g.text, b)) >= SIMILAR_WINDOW
@@ -253,12 +253,12 @@ def _compare(f: Fact, g: Fact, like: _Likeness, s: float, floor: float, out: _Co
         )
 
 
-def _dates(pool: Pool, fact: Fact) -> set[dt.date] | None:
+def _dates(published: Mapping[str, str], fact: Fact) -> set[dt.date] | None:
     """Publication days of a fact's articles; None when any is unknown."""
     out = set()
     for aid in fact.articles:
         try:
-            out.add(dt.date.fromisoformat(pool.article(aid).date[:10]))
+            out.add(dt.date.fromisoformat(published[aid][:10]))
         except (ValueError, KeyError):
             return None
     return out
@@ -270,63 +270,76 @@ def _same_news_day(a: set[dt.date] | None, b: set[dt.date] | None) -> bool:
     return any(abs((x - y).days) <= 1 for x in a for y in b)
 
 
-def find_disagreements(
-    pool: Pool,
-    cite: Callable[[Fact], tuple[int, ...]],
-    quote_groups: Sequence[QuoteGroup] = (),
-    quote_cite: Callable[[str], int] | None = None,
-) -> list[Disagreement]:
+def find_disagreements(index: PoolIndex, quote_groups: Sequence[QuoteGroup] = ()) -> list[Disagreement]:
     """Every disputed figure, date and quotation speaker, with each version's citations."""
-    families: Mapping[str, str] = pool.families
-    cands = [f for f in pool.facts if f.text and any(_parsed(f.text))]
-    like = _Likeness([f.text for f in cands])
-    related = {frozenset((f.id, r)) for f in pool.facts for r in f.related}
-    fams = [{families.get(a, a) for a in f.articles} for f in cands]
-    found = _Collector()
-    dated = [_dates(pool, f) for f in cands]
-    todo: list[tuple[Fact, Fact, float, float]] = []
+    return _figure_and_date_disputes(index) + _speaker_disputes(index, quote_groups)
+
+
+def _figure_and_date_disputes(index: PoolIndex) -> list[Disagreement]:
+    """Facts from different origins, on the same news day, alike enough to be about one thing,
+    that give different figures or days for it."""
+    cands = [
+        _Cand(f, cs, ds)
+        for f, cs, ds in zip(index.facts, index.claims, index.days, strict=True)
+        if f.text and (cs or ds)
+    ]
+    like = _Likeness([c.fact.text for c in cands])
+    related = {frozenset((f.id, r)) for f in index.facts for r in f.related}
+    family = index.corroboration.family
+    fams = [{family.get(a, a) for a in c.fact.articles} for c in cands]
+    published = {}
+    for art in index.pool.articles:
+        published.setdefault(art.id, art.date)
+    dated = [_dates(published, c.fact) for c in cands]
+    todo: list[tuple[_Cand, _Cand, float, float]] = []
     for (i, j), sim in sorted(like.pairs(min(SIMILAR_FLOOR, SIMILAR_RELATED)).items()):
         if fams[i] & fams[j]:
             continue  # an origin giving both values is telling of two things, not a dispute
         if not _same_news_day(dated[i], dated[j]):
             continue  # a figure that changed between days is news, not a dispute
         f, g = cands[i], cands[j]
-        floor = SIMILAR_RELATED if frozenset((f.id, g.id)) in related else SIMILAR
+        floor = SIMILAR_RELATED if frozenset((f.fact.id, g.fact.id)) in related else SIMILAR
         todo.append((f, g, sim, floor))
     # the windows around comparable figures, vectorised in one call (a call costs far more than a row)
     windows: list[str] = []
     for f, g, sim, floor in todo:
         if sim < floor and sim >= SIMILAR_FLOOR:
-            cf, cg = _parsed(f.text)[0], _parsed(g.text)[0]
-            for a in cf:
-                for b in cg:
+            for a in f.claims:
+                for b in g.claims:
                     if _compatible(a.unit, b.unit):
-                        windows += [_window(f.text, a), _window(g.text, b)]
+                        windows += [_window(f.fact.text, a), _window(g.fact.text, b)]
     like.prime(windows)
+    found = _Collector()
     for f, g, sim, floor in todo:
         _compare(f, g, like, sim, floor, found)
-    out = found.disputes(cite)
-    if quote_cite is not None:
-        sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
-        for group in quote_groups:
-            if not group.conflicting():
+    return found.disputes(index.citations)
+
+
+def _speaker_disputes(index: PoolIndex, quote_groups: Sequence[QuoteGroup]) -> list[Disagreement]:
+    """Quotations that articles attribute, each in so many words, to different people."""
+    out = []
+    for group in quote_groups:
+        if not group.conflicting():
+            continue
+        versions = []
+        for sp in group.speakers:
+            atts = [a for a in group.attributions if a.direct and same_speaker(a.speaker, sp)]
+            if not atts:
                 continue
-            versions = []
-            for sp in group.speakers:
-                atts = [a for a in group.attributions if a.direct and same_speaker(a.speaker, sp)]
-                if not atts:
-                    continue
-                cites = tuple(sorted({quote_cite(a.article_id) for a in atts}))
-                ids = tuple(
-                    dict.fromkeys(
-                        sentence_fact[s] for a in atts for s in a.sentence_ids if s in sentence_fact
-                    )
+            cites = index.citations.of_articles({a.article_id for a in atts})
+            ids = tuple(
+                dict.fromkeys(
+                    index.fact_of_sentence[s]
+                    for a in atts
+                    for s in a.sentence_ids
+                    if s in index.fact_of_sentence
                 )
-                speaker = best_display([a.speaker for a in atts])
-                versions.append(Version(speaker, group.text, cites, ids))
-            if len(versions) >= 2:
-                versions.sort(key=lambda v: (-len(v.citations), v.citations))
-                out.append(Disagreement("attribution", "who said it", tuple(versions)))
+            )
+            speaker = best_display([a.speaker for a in atts])
+            versions.append(Version(speaker, group.text, cites, ids))
+        if len(versions) >= 2:
+            versions.sort(key=lambda v: (-len(v.citations), v.citations))
+            out.append(Disagreement("attribution", "who said it", tuple(versions)))
     return out
 
 
@@ -377,8 +390,8 @@ def _tail(text: str, claim: Claim, words: int = 4) -> set[str]:
     """Content words just after a figure and what it counts, within its clause."""
     clause = re.split(r"[,;:—–()]", text[claim.end :])[0]
     toks = re.findall(r"[a-z][a-z’'\-]+", clause.casefold())
-    toks = [t for t in toks if t not in ENGLISH_STOP_WORDS and _singular(t) not in claim.unit]
-    return {_singular(t) for t in toks[:words]}
+    toks = [t for t in toks if t not in ENGLISH_STOP_WORDS and singular(t) not in claim.unit]
+    return {singular(t) for t in toks[:words]}
 
 
 def _figures_conflict(

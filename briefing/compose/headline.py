@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from briefing.models import Pool
-from briefing.text.tfidf import TfidfVectorizer, normalize
+from briefing.text.tfidf import TfidfVectorizer, unit_rows
 
 
 def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
@@ -22,8 +22,8 @@ def headline_of(pool: Pool, lead: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     names = list(titles)
     try:
         vec = TfidfVectorizer(sublinear_tf=True).fit([*names, *lead])
-        T = normalize(vec.transform(names))
-        L = normalize(vec.transform(list(lead))) if lead else None
+        T = unit_rows(vec.transform(names))
+        L = unit_rows(vec.transform(list(lead))) if lead else None
     except ValueError:
         return names[0], tuple(titles[names[0]])
     to_lead = np.asarray((T @ L.T).todense()).mean(axis=1) if L is not None else np.zeros(len(names))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,6 @@ class SectionSpec:
 class Prompt:
     name: str
     title: str = "Briefing: {headline}"
-    audience: str = ""
     subject: str = "[Briefing] {date}: {headline}"
     sentences: int | None = None
     words: int | None = None
@@ -42,23 +42,75 @@ class Prompt:
 _DEFAULT = Prompt(name="default")
 
 
-_TOP_KEYS = {"name", "title", "audience", "subject", "budget", "sections", "quotes", "disagreements"}
-
-
 _PLACEHOLDERS = {"headline", "date"}
 
 
-_SECTION_KEYS = {"title", "query", "sentences", "words"}
+# A prompt file's shape, declared: each key with a check of its value, `(value, key as
+# written) -> the problem, or None`.
+Check = Callable[[object, str], "str | None"]
 
 
-def _want(value: object, kind: type, key: str, where: Path) -> object:
-    if kind is bool and not isinstance(value, bool):
-        raise PromptError(f"{where}: `{key}` must be true or false, got {value!r}")
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise PromptError(f"{where}: `{key}` must be a positive whole number, got {value!r}")
-    if kind is str and not isinstance(value, str):
-        raise PromptError(f"{where}: `{key}` must be text, got {value!r}")
-    return value
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _kind(test: Callable[[object], bool], wanted: str) -> Check:
+    def check(value: object, key: str) -> str | None:
+        return None if test(value) else f"`{key}` {wanted}, got {value!r}"
+
+    return check
+
+
+_text = _kind(lambda v: isinstance(v, str), "must be text")
+_flag = _kind(lambda v: isinstance(v, bool), "must be true or false")
+_positive = _kind(lambda v: _whole(v) and v >= 1, "must be a positive whole number")  # type: ignore[operator]
+_count = _kind(lambda v: _whole(v) and v >= 0, "must be a whole number (0 or more)")  # type: ignore[operator]
+
+
+def _pattern(value: object, key: str) -> str | None:
+    """Text that may use only {headline} and {date}."""
+    return _text(value, key) or _pattern_problem(str(value), key)
+
+
+def _table(fields: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
+    def check(value: object, key: str) -> str | None:
+        if not isinstance(value, dict):
+            return f"`{key}` must be a table"
+        where = f"{key}." if key else ""
+        unknown = sorted(k for k in value if k not in fields)
+        if unknown:
+            return f"unknown key `{where}{unknown[0]}`"
+        missing = [k for k in required if k not in value]
+        if missing:
+            return f"`{where}{missing[0]}` is missing"
+        return next((p for k, v in value.items() if (p := fields[k](v, where + k))), None)
+
+    return check
+
+
+def _tables(item: Check) -> Check:
+    def check(value: object, key: str) -> str | None:
+        if not isinstance(value, list) or not value:
+            return f"`{key}` must be a non-empty list of tables"
+        return next((p for n, v in enumerate(value, 1) if (p := item(v, f"{key}[{n}]"))), None)
+
+    return check
+
+
+PROMPT_FILE = _table(
+    {
+        "name": _text,
+        "title": _pattern,
+        "audience": _text,  # who the briefing is for: a note for people reading the file
+        "subject": _pattern,
+        "quotes": _count,
+        "disagreements": _flag,
+        "budget": _table({"sentences": _positive, "words": _positive}),
+        "sections": _tables(
+            _table({"title": _text, "query": _text, "sentences": _positive, "words": _positive}, required=("title",))
+        ),
+    }
+)
 
 
 def resolve_prompt_path(name_or_path: str) -> Path:
@@ -77,6 +129,8 @@ def resolve_prompt_path(name_or_path: str) -> Path:
 
 
 def load_prompt(name_or_path: str = "default") -> Prompt:
+    """A prompt by name or path, checked against `PROMPT_FILE`: a bad file is a PromptError
+    naming the file and the key."""
     path = resolve_prompt_path(name_or_path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -84,73 +138,34 @@ def load_prompt(name_or_path: str = "default") -> Prompt:
         raise PromptError(f"{path}: not valid TOML ({exc})") from None
     except OSError as exc:
         raise PromptError(f"cannot read prompt file {path}: {exc.strerror or exc}") from None
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise PromptError(f"{path}: unknown key `{sorted(unknown)[0]}`")
+    problem = PROMPT_FILE(data, "")
+    if problem:
+        raise PromptError(f"{path}: {problem}")
     budget = data.get("budget", {})
-    if not isinstance(budget, dict):
-        raise PromptError(f"{path}: `budget` must be a table")
-    for key in set(budget) - {"sentences", "words"}:
-        raise PromptError(f"{path}: unknown key `budget.{key}`")
-    sections_raw = data.get("sections", [{"title": "Key points"}])
-    if not isinstance(sections_raw, list) or not sections_raw:
-        raise PromptError(f"{path}: `sections` must be a non-empty list of tables")
-    sections: list[SectionSpec] = []
-    for n, sec in enumerate(sections_raw, 1):
-        where = f"sections[{n}]"
-        if not isinstance(sec, dict):
-            raise PromptError(f"{path}: `{where}` must be a table")
-        for key in set(sec) - _SECTION_KEYS:
-            raise PromptError(f"{path}: unknown key `{where}.{key}`")
-        if "title" not in sec:
-            raise PromptError(f"{path}: `{where}.title` is missing")
-        _want(sec["title"], str, f"{where}.title", path)
-        _want(sec.get("query", ""), str, f"{where}.query", path)
-        for key in ("sentences", "words"):
-            if key in sec:
-                _want(sec[key], int, f"{where}.{key}", path)
-        sections.append(
-            SectionSpec(sec["title"], sec.get("query", ""), sec.get("sentences"), sec.get("words"))
-        )
-    for key in ("name", "title", "audience", "subject"):
-        if key in data:
-            _want(data[key], str, key, path)
-    for key in ("sentences", "words"):
-        if key in budget:
-            _want(budget[key], int, f"budget.{key}", path)
-    quotes = data.get("quotes", _DEFAULT.quotes)
-    if isinstance(quotes, bool) or not isinstance(quotes, int) or quotes < 0:
-        raise PromptError(f"{path}: `quotes` must be a whole number (0 or more), got {quotes!r}")
-    _want(data.get("disagreements", True), bool, "disagreements", path)
-    for key in ("title", "subject"):
-        if key in data:
-            _check_pattern(data[key], key, path)
+    sections = data.get("sections", [{"title": "Key points"}])
     return Prompt(
         name=data.get("name", path.stem),
         title=data.get("title", _DEFAULT.title),
-        audience=data.get("audience", ""),
         subject=data.get("subject", _DEFAULT.subject),
         sentences=budget.get("sentences"),
         words=budget.get("words"),
-        sections=tuple(sections),
+        sections=tuple(SectionSpec(s["title"], s.get("query", ""), s.get("sentences"), s.get("words")) for s in sections),
         path=str(path),
-        quotes=quotes,
+        quotes=data.get("quotes", _DEFAULT.quotes),
         disagreements=data.get("disagreements", True),
     )
 
 
-def _check_pattern(pattern: str, key: str, where: Path) -> None:
+def _pattern_problem(pattern: str, key: str) -> str | None:
     """A title or subject may use only {headline} and {date}."""
     try:
         fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(pattern) if f is not None]
     except ValueError as exc:
-        raise PromptError(f"{where}: `{key}` is not a valid pattern ({exc})") from None
-    names = {f for f, _, _ in fields}
+        return f"`{key}` is not a valid pattern ({exc})"
     for f, spec, conv in fields:
         if spec or conv:  # `{headline:>999999999}` would build a huge title
-            raise PromptError(f"{where}: `{key}` formats {{{f}}}; write {{{f}}} alone, no `:` or `!`")
-    unknown = sorted(names - _PLACEHOLDERS)
+            return f"`{key}` formats {{{f}}}; write {{{f}}} alone, no `:` or `!`"
+    unknown = sorted({f for f, _, _ in fields} - _PLACEHOLDERS)
     if unknown:
-        raise PromptError(
-            f"{where}: `{key}` uses unknown placeholder {{{unknown[0]}}}; use {{headline}} or {{date}}"
-        )
+        return f"`{key}` uses unknown placeholder {{{unknown[0]}}}; use {{headline}} or {{date}}"
+    return None

@@ -11,13 +11,14 @@ X's words. Anything less clear is skipped: a quote is never attributed by guessi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from briefing.compose.attribution import MIN_WORDS, Attribution, Speaker, fold, same_speaker
-from briefing.models import Item, Pool, Quote
+from briefing.models import Item, Quote
+from briefing.pool.index import PoolIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,6 @@ class QuoteGroup:
         """Two articles name two different people for the same words, both in so many words."""
         direct = [a.speaker for a in self.attributions if a.direct and a.speaker.person]
         return any(not same_speaker(x, y) for x in direct for y in direct)
-
-
-def same_quote(a: str, b: str) -> bool:
-    return _same_folded(fold(a), fold(b))
 
 
 def _same_folded(fa: str, fb: str) -> bool:
@@ -100,10 +97,9 @@ def best_display(speakers: Sequence[Speaker]) -> str:
 
 
 def pick_quotes(
-    pool: Pool,
+    index: PoolIndex,
     groups: Sequence[QuoteGroup],
     scores: Sequence[float],
-    numbers: Mapping[str, int],
     shown: Sequence[Item],
     limit: int,
     per_speaker: int = 2,
@@ -112,53 +108,75 @@ def pick_quotes(
     """The most important quotations not already shown in a bullet: widely carried, from
     central passages, a few per speaker. Disputed attributions are left to the disputes;
     `repeats`: ids of facts that repeat a bullet's claim (their quotations are shown)."""
-    from briefing.pool.families import copies, independent  # the one definition of corroboration
-
-    sentence_fact = {m.id: f.id for f in pool.facts for m in f.members}
-    rank = {f.id: i for i, f in enumerate(pool.facts)}
-    lo, hi = (min(scores), max(scores)) if len(scores) else (0.0, 1.0)
     shown_ids = {it.fact_id for it in shown} | set(repeats)
     shown_text = [fold(it.text) for it in shown]
-    n_origins = max(1, independent(pool, [a.id for a in pool.articles]))
+    rate = _Rating(index, scores)
     cands: list[Quote] = []
     for g in groups:
         if g.conflicting():
             continue
-        fact_ids = tuple(dict.fromkeys(sentence_fact[s] for a in g.attributions for s in a.sentence_ids if s in sentence_fact))
-        if shown_ids & set(fact_ids):
-            continue
-        folded = fold(g.text)
-        if any(folded in t for t in shown_text) or process.extractOne(
-            folded, shown_text, scorer=fuzz.partial_ratio, score_cutoff=90
-        ) is not None:  # as partial_ratio(folded, t) >= 90 for some t, with the loop in C
+        fact_ids = tuple(
+            dict.fromkeys(
+                index.fact_of_sentence[s]
+                for a in g.attributions
+                for s in a.sentence_ids
+                if s in index.fact_of_sentence
+            )
+        )
+        if shown_ids & set(fact_ids) or _shown_already(fold(g.text), shown_text):
             continue
         people = [s for s in g.speakers if s.person] or g.speakers
         articles = tuple(dict.fromkeys(a.article_id for a in g.attributions))
-        origins = independent(pool, articles)
+        cands.append(
+            Quote(
+                g.text,
+                best_display(people),
+                index.citations.of_articles(articles),
+                index.corroboration.independent(articles),
+                fact_ids,
+                rate(g, articles, fact_ids),
+                index.corroboration.copies(articles),
+            )
+        )
+    cands.sort(key=lambda q: (-q.score, q.citations, q.text))
+    return _a_few_per_speaker(cands, limit, per_speaker)
+
+
+def _shown_already(folded: str, shown_text: Sequence[str]) -> bool:
+    """The quotation is (nearly) inside a bullet already shown."""
+    return any(folded in t for t in shown_text) or process.extractOne(
+        folded, shown_text, scorer=fuzz.partial_ratio, score_cutoff=90
+    ) is not None  # as partial_ratio(folded, t) >= 90 for some t, with the loop in C
+
+
+class _Rating:
+    """A quotation's importance: how widely carried, how central its passage, whether it is
+    a whole sentence of a reasonable length spoken by a person."""
+
+    def __init__(self, index: PoolIndex, scores: Sequence[float]) -> None:
+        self.index = index
+        self.scores = scores
+        self.lo, self.hi = (min(scores), max(scores)) if len(scores) else (0.0, 1.0)
+        self.origins = max(1, index.corroboration.independent([a.id for a in index.pool.articles]))
+
+    def __call__(self, g: QuoteGroup, articles: Sequence[str], fact_ids: Sequence[str]) -> float:
+        lo, hi, row = self.lo, self.hi, self.index.row
         central = max(
-            ((scores[rank[f]] - lo) / (hi - lo) if hi > lo else 0.0 for f in fact_ids if f in rank),
+            ((self.scores[row[f]] - lo) / (hi - lo) if hi > lo else 0.0 for f in fact_ids if f in row),
             default=0.0,
         )
         words = len(g.text.split())
         score = (
-            origins / n_origins
+            self.index.corroboration.independent(articles) / self.origins
             + 0.5 * central
             + (0.2 if 10 <= words <= 45 else 0.0)
             + (0.3 if g.text[:1].isupper() else 0.0)  # a whole sentence, not a clause cut out
             + (0.2 if any(s.person for s in g.speakers) else 0.0)  # a person, not "the office"
         )
-        cands.append(
-            Quote(
-                g.text,
-                best_display(people),
-                tuple(sorted(numbers[a] for a in articles)),
-                origins,
-                fact_ids,
-                round(score, 6),
-                copies(pool, articles),
-            )
-        )
-    cands.sort(key=lambda q: (-q.score, q.citations, q.text))
+        return round(score, 6)
+
+
+def _a_few_per_speaker(cands: Sequence[Quote], limit: int, per_speaker: int) -> list[Quote]:
     out: list[Quote] = []
     per: dict[str, int] = {}
     for q in cands:

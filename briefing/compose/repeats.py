@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from briefing.models import Pool
-from briefing.text.figures import claims
+from briefing.pool.index import PoolIndex
 from briefing.text.neighbours import (
     BLOCK_PAIRS,
     alike_pairs_by_product,
     as_product_lists,
-    candidate_pairs,
     exact_cosines,
     in_stored_order,
+    pairs_possibly_above,
     union_pairs,
 )
-from briefing.text.stems import stems
-from briefing.text.tfidf import TfidfVectorizer, normalize
+from briefing.text.tfidf import TfidfVectorizer, unit_rows
 
 REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the same thing
 
@@ -24,42 +22,49 @@ REPEAT = 0.35  # facts this alike (stems and figures, tf-idf cosine) say the sam
 REPEAT_SAME_FIGURE = 0.25  # ... or this alike when they also give the same figure of a thing
 
 
-def _repeat_key(text: str) -> str:
-    """Stems plus normalised figures: "Twenty-six allies" and "26 of the allies" share both."""
-    figures = {f"#{c.value:g}" for c in claims(text)}
-    return " ".join(sorted(stems(text) | figures))
+def repeat_keys(index: PoolIndex) -> list[str]:
+    """Each fact as its stems plus its normalised figures: "Twenty-six allies" and "26 of the
+    allies" share both (the words of the repeats' own tf-idf)."""
+    return [
+        " ".join(sorted(st | {f"#{c.value:g}" for c in cs}))
+        for st, cs in zip(index.stems, index.claims, strict=True)
+    ]
 
 
-def near_repeats(pool: Pool) -> dict[int, list[int]]:
+def near_repeats(index: PoolIndex) -> dict[int, list[int]]:
     """For each fact, the other facts so alike that showing both would repeat a fact."""
-    keys = [_repeat_key(f.text) for f in pool.facts]
     try:
         vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+")
-        X = normalize(vec.fit_transform(keys))
+        X = unit_rows(vec.fit_transform(repeat_keys(index)))
     except ValueError:
         return {}
-    figures = [{(c.value, u) for c in claims(f.text) for u in c.unit} for f in pool.facts]
+    figures = [{(c.value, u) for c in cs for u in c.unit} for cs in index.claims]
     Xs = in_stored_order(X)
-    if Xs is None:  # (never with textvec's rows) every pair sharing a stem, as a product
+    if Xs is None:  # (never with text.tfidf's rows) every pair sharing a stem, as a product
         pairs = alike_pairs_by_product(X, REPEAT_SAME_FIGURE)
     else:
-        # Only pairs that may be above REPEAT, or above REPEAT_SAME_FIGURE with a figure in
-        # common, are scored: never all pairs sharing a word.
-        with_figures = np.flatnonzero([bool(f) for f in figures])
-        fi, fj = candidate_pairs(X[with_figures], REPEAT_SAME_FIGURE)
-        figure_pairs = (with_figures[fi], with_figures[fj])
-        i, j = union_pairs(X.shape[0], candidate_pairs(X, REPEAT), figure_pairs)
-        # scored a slice at a time: a million candidates at once would hold their rows twice
-        kept = []
-        for s in range(0, len(i), BLOCK_PAIRS):
-            si, sj = i[s : s + BLOCK_PAIRS], j[s : s + BLOCK_PAIRS]
-            sims = exact_cosines(Xs, si, sj)
-            keep = sims > REPEAT_SAME_FIGURE
-            kept.append((si[keep], sj[keep], sims[keep]))
-        ki, kj, ks = (np.concatenate(parts) for parts in zip(*kept, strict=True)) if kept else (i, j, np.zeros(0))
-        pairs = as_product_lists(Xs, ki, kj, ks)
+        pairs = _scored_pairs(X, Xs, figures)
     out: dict[int, list[int]] = {}
     for i, j, v in pairs:
         if v > REPEAT or figures[i] & figures[j]:
             out.setdefault(i, []).append(j)
     return out
+
+
+def _scored_pairs(X, Xs, figures: list[set]):
+    """The pairs above REPEAT_SAME_FIGURE, as the sparse product lists them. Only pairs that
+    may be above REPEAT, or above REPEAT_SAME_FIGURE with a figure in common, are scored:
+    never all pairs sharing a word."""
+    with_figures = np.flatnonzero([bool(f) for f in figures])
+    fi, fj = pairs_possibly_above(X[with_figures], REPEAT_SAME_FIGURE)
+    figure_pairs = (with_figures[fi], with_figures[fj])
+    i, j = union_pairs(X.shape[0], pairs_possibly_above(X, REPEAT), figure_pairs)
+    # scored a slice at a time: a million candidates at once would hold their rows twice
+    kept = []
+    for s in range(0, len(i), BLOCK_PAIRS):
+        si, sj = i[s : s + BLOCK_PAIRS], j[s : s + BLOCK_PAIRS]
+        sims = exact_cosines(Xs, si, sj)
+        keep = sims > REPEAT_SAME_FIGURE
+        kept.append((si[keep], sj[keep], sims[keep]))
+    ki, kj, ks = (np.concatenate(parts) for parts in zip(*kept, strict=True)) if kept else (i, j, np.zeros(0))
+    return as_product_lists(Xs, ki, kj, ks)

@@ -8,32 +8,30 @@ facts; its citations are those of every version.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 
-from briefing.models import Fact, Pool
-from briefing.pool.support import supported_articles
+from briefing.pool.index import PoolIndex
 
 
-def shortest_versions(pool: Pool, unfit: Collection[str]) -> dict[int, int]:
-    """Fact index -> index of a shorter version of its claim to show instead (only where one
+def shortest_versions(index: PoolIndex, unfit: Collection[str]) -> dict[int, int]:
+    """Fact row -> row of a shorter version of its claim to show instead (only where one
     exists); `unfit`: ids of facts that cannot stand as a bullet."""
-    by_id = {f.id: k for k, f in enumerate(pool.facts)}
+    facts, row = index.facts, index.row
     out: dict[int, int] = {}
-    for k, fact in enumerate(pool.facts):
-        best, best_words = k, len(fact.text.split())
+    for k, fact in enumerate(facts):
+        best = k
         for fid in fact.support:
-            other = pool.facts[by_id[fid]]
-            if fact.id not in other.support or fid in unfit:
-                continue  # only a part of the claim, or no bullet
-            words = len(other.text.split())
-            if (words, other.id) < (best_words, pool.facts[best].id):
-                best, best_words = by_id[fid], words
+            j = row.get(fid)
+            if j is None or fact.id not in facts[j].support or fid in unfit:
+                continue  # outside the pool, only a part of the claim, or no bullet
+            if (index.words[j], fid) < (index.words[best], facts[best].id):
+                best = j
         if best != k:
             out[k] = best
     return out
 
 
-def credited_articles(pool: Pool, facts: Collection[Fact], index: Mapping[str, int]) -> tuple[str, ...]:
-    """Every article carrying the claim of any of these versions, in input order."""
-    arts = {a for f in facts for a in supported_articles(pool, f, index)}
-    return tuple(a.id for a in pool.articles if a.id in arts)
+def credited_articles(index: PoolIndex, rows: Iterable[int]) -> tuple[str, ...]:
+    """Every article carrying the claim of any of these versions (rows), in input order."""
+    arts = {a for k in rows for a in index.credit[k]}
+    return tuple(a.id for a in index.pool.articles if a.id in arts)

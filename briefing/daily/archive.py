@@ -8,9 +8,12 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefing.atomic import write_atomic
 from briefing.deliver.files import unique_path
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 WEB_FOLDER = "web"  # fetched pages of a day, as JSON records
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a day's folder in the archive
 
 
 def _inbox_files(inbox: Path) -> list[Path]:
@@ -85,18 +89,76 @@ def _record_of(article: Article) -> dict:
             "date": article.date, "byline": article.byline, "text": article.text}
 
 
-def archive_web(articles: Sequence[Article], day_dir: Path) -> list[Path]:
-    """Save fetched articles as JSON records, one file per URL (same URL, same file)."""
-    paths = []
+# Query parameters that only say where a reader came from: the same entry, whatever they say.
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ocid|cmpid|s_cid|"
+                       r"at_medium|at_campaign|ns_source|ns_mchannel|ns_campaign|smid)$", re.I)
+
+
+def entry_key(url: str) -> str:
+    """What identifies a fetched entry: its URL without the fragment and tracking parameters,
+    scheme and host in lower case (`?utm_source=feed` and `#top` name the same page)."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.strip()
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+def _record_name(article: Article) -> str:
+    return hashlib.sha256(entry_key(article.url or article.source).encode()).hexdigest()[:16] + ".json"
+
+
+def _earlier_records(day_dir: Path) -> dict[str, Path]:
+    """Record file name -> its latest copy archived on a day before `day_dir`'s."""
+    found: dict[str, Path] = {}
+    archive, day = day_dir.parent, day_dir.name
+    if not archive.is_dir():
+        return found
+    for folder in sorted(p for p in archive.iterdir() if _DAY.match(p.name) and p.name < day):
+        web = folder / WEB_FOLDER
+        if web.is_dir():
+            found.update({p.name: p for p in web.glob("*.json")})
+    return found
+
+
+def _same_record(path: Path, record: dict) -> bool:
+    """The archived record says what `record` says (its URL read as an entry: the tracking
+    parameters of today's feed link aside)."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(old, dict) or entry_key(str(old.get("url", ""))) != entry_key(record["url"]):
+        return False
+    return all(old.get(k) == v for k, v in record.items() if k != "url")
+
+
+@dataclass(frozen=True, slots=True)
+class WebArchived:
+    paths: tuple[Path, ...]  # records of the day (written, or already there unchanged)
+    repeats: int  # entries an earlier day archived with the same content: not stored again
+
+
+def archive_web(articles: Sequence[Article], day_dir: Path) -> WebArchived:
+    """Save fetched articles as JSON records, one file per entry (same URL, same file). An entry
+    an earlier day archived with the same content is not stored again; one whose page changed
+    since is (it is news of that day)."""
+    earlier = _earlier_records(day_dir)
+    paths: list[Path] = []
+    repeats = 0
     for art in articles:
-        name = hashlib.sha256((art.url or art.source).encode()).hexdigest()[:16]
-        path = day_dir / WEB_FOLDER / f"{name}.json"
+        name = _record_name(art)
+        record = _record_of(art)
+        text = json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        if name in earlier and _same_record(earlier[name], record):
+            repeats += 1
+            continue
+        path = day_dir / WEB_FOLDER / name
         _clear_stale(path)
-        text = json.dumps(_record_of(art), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomic(path, text, overwrite=True)
         paths.append(path)
-    return paths
+    return WebArchived(tuple(paths), repeats)
 
 
 def _clear_stale(path: Path) -> None:

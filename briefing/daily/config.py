@@ -60,6 +60,8 @@ class DailyConfig:
     max_entries: int = 30  # per feed
     cache: Path | None = None  # None: the user cache folder
     cache_days: float = 30.0
+    # a day with nothing new: no briefing and no mail, unless a short note is asked for
+    nothing_new_note: bool = False
     # running
     workers: int | None = None  # processes working at once (None: automatic)
     mail: dict | None = None  # the [mail] table, its paths made absolute, for MailSettings
@@ -96,6 +98,7 @@ KEYS: dict[str, tuple[Key, ...]] = {
         Key("cache", "path"),
         Key("cache_days", "number", 30.0, 0, 36500),
     ),
+    "daily": (Key("nothing_new_note", "bool", False),),
     "run": (WORKERS,),
 }
 
@@ -181,7 +184,7 @@ developing = 5        # one-line updates on facts briefed on an earlier day
 also_reported = 10    # single-source articles listed at the end
 
 [stories]
-threshold = 0.1       # how alike articles must be to be one story (0-1; higher = more stories)
+threshold = {threshold}      # how alike articles must be to be one story (0-1; higher = more stories)
 min_origins = 2       # independent outlets a story needs for its own section
 
 [fetch]
@@ -190,6 +193,9 @@ max_entries = 30      # entries read per feed
 # user_agent = "briefing/0.1 (+https://example.org/contact)"
 # cache = "cache"     # fetched feeds and pages (default: user cache folder)
 cache_days = 30       # cached pages older than this are removed
+
+[daily]
+nothing_new_note = false   # a day with nothing new: no briefing, no mail (true: a short note)
 
 [run]
 # workers = 2         # processes working at once, 1 or 2 (default: 2 when a CPU is idle)
@@ -209,7 +215,8 @@ cache_days = 30       # cached pages older than this are removed
 
 def template(data_dir: Path) -> str:
     """The commented example config, its folders in `data_dir`."""
-    return TEMPLATE.format(**{name: _toml(str(data_dir / name)) for name in ("inbox", "archive", "output")})
+    return TEMPLATE.format(threshold=DEFAULT_THRESHOLD,
+                           **{name: _toml(str(data_dir / name)) for name in ("inbox", "archive", "output")})
 
 
 def write_template(path: Path, data_dir: Path | None = None) -> Path:

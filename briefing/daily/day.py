@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from briefing.compose.briefing import make_briefing
-from briefing.compose.prompt import Prompt, SectionSpec
+from briefing.compose.briefing import story_briefing
+from briefing.compose.prompt import Prompt
 from briefing.daily.config import DailyConfig
 from briefing.daily.history import (
     BriefedFact,
@@ -20,6 +20,7 @@ from briefing.daily.history import (
 from briefing.daily.stories import Story, cluster_articles
 from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Skip
 from briefing.pipeline import pool_articles, without_cycle_collector
+from briefing.pool.index import PoolIndex, build_index
 from briefing.settings import Settings
 
 try:  # POSIX: one run per archive at a time
@@ -74,12 +75,10 @@ def _updates(candidates: Sequence[Fact], earlier: Sequence[BriefedFact]) -> set[
     return {f.id for f, s in zip(candidates, best, strict=True) if s >= DEVELOPING_SIMILARITY}
 
 
-def _section(pool: Pool, facts: Sequence[Fact], title: str, prompt: Prompt, settings: Settings,
+def _section(index: PoolIndex, facts: Sequence[Fact], title: str, prompt: Prompt, settings: Settings,
              sentences: int) -> tuple[Section, Briefing]:
     """One section from `facts` (sources numbered over the whole pool), and the briefing around it."""
-    sub = replace(pool, facts=tuple(facts))
-    one = replace(prompt, sections=(SectionSpec(title),), sentences=sentences, words=None)
-    made = make_briefing(sub, one, replace(settings, sentences=sentences, words=None))
+    made = story_briefing(index, facts, title, prompt, settings, sentences)
     section = replace(made.sections[0], title=title) if made.sections else Section(title, ())
     return section, made
 
@@ -106,6 +105,38 @@ def build_day(
         return _build_day(articles, earlier, config, prompt, date, skipped, progress)
 
 
+@dataclass(frozen=True, slots=True)
+class _Stories:
+    """The day's stories, most independent origins first: the featured ones (a section each)
+    and the rest; the pool with its articles numbered story by story."""
+
+    featured: list[Story]
+    rest: list[Story]
+    family: dict[str, str]  # article id -> syndication family
+    by_id: dict[str, Article]
+    pool: Pool
+
+    def origins(self, story: Story) -> int:
+        return len({self.family[a] for a in story.articles})
+
+
+@dataclass
+class _Sections:
+    """The day's sections as they are made, the first story's briefing, the quotations and
+    disputes of the stories shown."""
+
+    sections: list[Section] = field(default_factory=list)
+    shown: list[Item] = field(default_factory=list)
+    first: Briefing | None = None
+    lead: Story | None = None  # the first story with a section: its title heads the briefing
+    extras: dict[str, list] = field(default_factory=lambda: {"quotes": [], "disagreements": []})
+
+    def add(self, section: Section, made: Briefing) -> None:
+        self.first = self.first or made
+        self.sections.append(section)
+        self.shown += section.items
+
+
 def _build_day(
     articles: Sequence[Article],
     earlier: Sequence[BriefedFact],
@@ -129,23 +160,56 @@ def _build_day(
     pool = pool_articles(articles)
     if progress:
         progress("building", 2, 4)
+    day = _rank_stories(articles, pool, stories, config)
+    index = build_index(day.pool)
+    briefed_keys = {b.key for b in earlier}
+    facts_by_story, already = _new_facts(day.pool, day.featured, earlier, briefed_keys)
+    candidates = [f for facts in facts_by_story for f in facts]
+    update_ids = _updates(candidates, earlier)
+    made = _story_sections(index, day.featured, facts_by_story, update_ids, prompt, settings, config, briefed_keys)
+    n_stories, facts_new = len(made.sections), len(made.shown)
+    n_updates = 0
+    updates = [f for f in candidates if f.id in update_ids]
+    if updates and config.developing:
+        section, briefing = _section(index, updates, DEVELOPING_TITLE, prompt, settings, config.developing)
+        if section.items:
+            made.add(section, briefing)
+            n_updates = len(section.items)
+    also = _also_reported(index, day, config.also_reported)
+    if also.items:
+        made.sections.append(also)
+    if progress:
+        progress("building", 3, 4)
+    if made.first is None:  # nothing new to say: still list the day's sources
+        _, made.first = _section(index, (), ALSO_TITLE, prompt, settings, 1)
+    briefing = _day_briefing(made, index, prompt, date, skipped)
+    fact_ids = {it.fact_id for it in made.shown}
+    briefed = {(k, f.text) for f in day.pool.facts if f.id in fact_ids for k in _fact_keys(f)}
+    quoted = {(fact_key(q.text), q.text) for q in made.extras["quotes"] if getattr(q, "text", "")}
+    if progress:
+        progress("building", 4, 4)
+    return DayBriefing(briefing, n_stories, facts_new, n_updates, already, tuple(sorted(briefed)),
+                       tuple(sorted(quoted)))
+
+
+def _rank_stories(articles: Sequence[Article], pool: Pool, stories: Sequence[Story], config: DailyConfig) -> _Stories:
     family = {a.id: pool.families.get(a.id, a.id) for a in articles}
     by_id = {a.id: a for a in articles}
-
-    def origins(story: Story) -> int:
-        return len({family[a] for a in story.articles})
-
-    order = sorted(range(len(stories)), key=lambda i: (-origins(stories[i]), -len(stories[i].articles), i))
+    day = _Stories([], [], family, by_id, pool)
+    order = sorted(range(len(stories)), key=lambda i: (-day.origins(stories[i]), -len(stories[i].articles), i))
     ranked = [stories[i] for i in order]
-    featured = [s for s in ranked if origins(s) >= config.min_origins][: config.max_stories]
+    featured = [s for s in ranked if day.origins(s) >= config.min_origins][: config.max_stories]
     featured_ids = {s.id for s in featured}
     rest = [s for s in ranked if s.id not in featured_ids]
     # sources numbered story by story, so each section cites a run of neighbouring numbers
     ordered = [by_id[a] for s in (*featured, *rest) for a in sorted(s.articles, key=lambda x: by_id[x].label)]
-    pool = replace(pool, articles=tuple(ordered))
+    return _Stories(featured, rest, family, by_id, replace(pool, articles=tuple(ordered)))
 
+
+def _new_facts(pool: Pool, featured: Sequence[Story], earlier: Sequence[BriefedFact],
+               briefed_keys: set[str]) -> tuple[list[list[Fact]], int]:
+    """Each featured story's facts no earlier briefing gave, and how many facts were given."""
     story_of = {a: k for k, s in enumerate(featured) for a in s.articles}
-    briefed_keys = {b.key for b in earlier}
     # a sentence quoting words an earlier briefing quoted says nothing new either
     quote_keys = sorted({b.key for b in earlier if b.kind == "quote" and len(b.key.split()) >= 5})
     facts_by_story: list[list[Fact]] = [[] for _ in featured]
@@ -159,72 +223,62 @@ def _build_day(
         if homes:
             counts = np.bincount(homes, minlength=len(featured))
             facts_by_story[int(np.argmax(counts))].append(fact)
-    candidates = [f for facts in facts_by_story for f in facts]
-    update_ids = _updates(candidates, earlier)
+    return facts_by_story, already
 
-    sections: list[Section] = []
-    made_first: Briefing | None = None
-    extras: dict[str, list] = {"quotes": [], "disagreements": []}
-    shown: list[Item] = []
-    n_stories = 0
+
+def _story_sections(index: PoolIndex, featured: Sequence[Story], facts_by_story: Sequence[list[Fact]],
+                    update_ids: set[str], prompt: Prompt, settings: Settings, config: DailyConfig,
+                    briefed_keys: set[str]) -> _Sections:
+    """A section per featured story with something new (updates of briefed facts aside)."""
+    made = _Sections()
     for story, facts in zip(featured, facts_by_story, strict=True):
         fresh = [f for f in facts if f.id not in update_ids]
         if not fresh:
             continue
-        section, made = _section(pool, fresh, story.title, prompt, settings, config.story_sentences)
+        section, briefing = _section(index, fresh, story.title, prompt, settings, config.story_sentences)
         if not section.items:
             continue
-        made_first = made_first or made
-        for name, bucket in extras.items():
+        for name, bucket in made.extras.items():
             # a quotation an earlier briefing carried is not news either
-            bucket += [x for x in getattr(made, name, ())
+            bucket += [x for x in getattr(briefing, name, ())
                        if x not in bucket and fact_key(getattr(x, "text", "")) not in briefed_keys]
-        sections.append(section)
-        shown += section.items
-        n_stories += 1
-    facts_new = len(shown)
-    n_updates = 0
-    updates = [f for f in candidates if f.id in update_ids]
-    if updates and config.developing:
-        section, made = _section(pool, updates, DEVELOPING_TITLE, prompt, settings, config.developing)
-        if section.items:
-            made_first = made_first or made
-            sections.append(section)
-            shown += section.items
-            n_updates = len(section.items)
-    numbers = {a.id: n for n, a in enumerate(pool.articles, 1)}
+        made.lead = made.lead or story
+        made.add(section, briefing)
+    return made
+
+
+def _also_reported(index: PoolIndex, day: _Stories, limit: int) -> Section:
+    """One line per story not featured, with its sources."""
     also: list[Item] = []
-    for story in rest[: config.also_reported]:
-        members = sorted(story.articles, key=lambda x: by_id[x].label)
-        text = story.title if len(members) > 1 else _one_line(by_id[members[0]])
-        cites = tuple(sorted(numbers[a] for a in members))
-        also.append(Item(f"also:{story.id}", text, cites, origins(story)))
-    if also:
-        sections.append(Section(ALSO_TITLE, tuple(also)))
-    if progress:
-        progress("building", 3, 4)
-    if made_first is None:  # nothing new to say: still list the day's sources
-        _, made_first = _section(pool, (), ALSO_TITLE, prompt, settings, 1)
-    headline = next((it.text for sec in sections for it in sec.items), "")
-    short = headline if len(headline) <= 90 else headline[:87].rsplit(" ", 1)[0] + "…"
+    for story in day.rest[:limit]:
+        members = sorted(story.articles, key=lambda x: day.by_id[x].label)
+        text = story.title if len(members) > 1 else _one_line(day.by_id[members[0]])
+        also.append(Item(f"also:{story.id}", text, index.citations.of_articles(members), day.origins(story),
+                         outlets=len(members)))
+    return Section(ALSO_TITLE, tuple(also))
+
+
+def _day_briefing(made: _Sections, index: PoolIndex, prompt: Prompt, date: str, skipped: Sequence[Skip]) -> Briefing:
+    """The first story's briefing made the day's: its title, headline and sections, the
+    quotations and disputes of every story shown."""
+    lead = made.lead
+    # the headline is the lead story's title (an article's title), else the first item listed
+    headline = lead.title if lead else next((it.text for sec in made.sections for it in sec.items), "")
+    short = headline if len(headline) <= 150 else headline[:147].rsplit(" ", 1)[0] + "…"
+    by_id = {a.id: a for a in index.pool.articles}
+    titled = [a for a in (lead.articles if lead else ()) if by_id[a].title.strip() == headline]
     changes: dict[str, object] = {
         "title": prompt.title.format(headline=short or "no new facts", date=date),
         "date": date,
         "headline": headline,
-        "sections": tuple(sections),
+        "headline_citations": index.citations.of_articles(titled),
+        "sections": tuple(made.sections),
         "skipped": tuple(skipped),
     }
     limit = getattr(prompt, "quotes", None)
     if isinstance(limit, int) and not isinstance(limit, bool):
-        extras["quotes"] = extras["quotes"][:limit]  # the prompt's budget for the whole day
-    for name, bucket in extras.items():
-        if hasattr(made_first, name):
+        made.extras["quotes"] = made.extras["quotes"][:limit]  # the prompt's budget for the whole day
+    for name, bucket in made.extras.items():
+        if hasattr(made.first, name):
             changes[name] = tuple(bucket)
-    briefing = replace(made_first, **changes)
-    fact_ids = {it.fact_id for it in shown}
-    briefed = {(k, f.text) for f in pool.facts if f.id in fact_ids for k in _fact_keys(f)}
-    quoted = {(fact_key(q.text), q.text) for q in extras["quotes"] if getattr(q, "text", "")}
-    if progress:
-        progress("building", 4, 4)
-    return DayBriefing(briefing, n_stories, facts_new, n_updates, already, tuple(sorted(briefed)),
-                       tuple(sorted(quoted)))
+    return replace(made.first, **changes)

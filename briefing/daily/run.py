@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import executor
@@ -80,15 +80,20 @@ class DailyResult:
     mail: str = ""  # sent | already-sent | waiting | failed | dry-run | "" (no mail asked)
     mail_detail: str = ""
     dry_run: bool = False
+    repeats: int = 0  # feed entries an earlier day archived unchanged (not stored again)
 
 
 def summary_line(result: DailyResult) -> str:
     mail = {"": "mail: not asked", "sent": "mail: sent", "already-sent": "mail: already sent",
             "waiting": "mail: queued (will retry)", "failed": "mail: failed (kept in the outbox)",
-            "dry-run": "mail: dry run, not sent"}.get(result.mail, f"mail: {result.mail}")
+            "dry-run": "mail: dry run, not sent", "nothing-new": "no mail sent"}.get(result.mail, f"mail: {result.mail}")
+    repeats = f", {result.repeats} already archived" if result.repeats else ""
+    articles = (f"articles {result.articles_new} new, {result.articles_seen} seen{repeats}, "
+                f"{len(result.skipped)} skipped")
+    if not result.articles_new and not result.paths:
+        return f"{result.date}: nothing new ({articles}) · no briefing written · {mail}"
     return (
-        f"{result.date}: articles {result.articles_new} new, {result.articles_seen} seen, "
-        f"{len(result.skipped)} skipped · stories {result.stories} · facts {result.facts_new} new, "
+        f"{result.date}: {articles} · stories {result.stories} · facts {result.facts_new} new, "
         f"{result.facts_updates} developing, {result.facts_briefed} already briefed · {mail}"
     )
 
@@ -139,6 +144,85 @@ def run_daily(
                     progress=progress, mail_settings=mail_settings, sleep=sleep)
 
 
+READ_STEP = 8  # articles cleaned between two steps of the reading bar
+
+
+@dataclass(slots=True)
+class _Collected:
+    """What collecting the day gave: articles not archived (dry run), skips, counts."""
+
+    extra: list[Article] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    moved: int = 0
+    fetched: int = 0
+    repeats: int = 0  # feed entries an earlier day archived unchanged
+
+
+def _collect(config: DailyConfig, date: str, day_dir: Path, dry_run: bool,
+             progress: Progress | None) -> _Collected:
+    """Inbox files moved into the archive, feed entries and pages fetched and archived."""
+    got = _Collected()
+    if dry_run:
+        files = [f for inbox in config.inboxes for f in _inbox_files(inbox)]
+        read = ingest(files) if files else None
+        if read:
+            got.extra += read.articles
+            got.skipped += read.skipped
+    else:
+        got.moved = archive_inboxes(config.inboxes, day_dir, progress)
+    if config.feeds or config.urls:
+        cache = HttpCache(config.cache or default_cache_dir())
+        if not dry_run:
+            cache.prune(config.cache_days)
+        with Fetcher(cache, config.timeout, config.user_agent) as fetcher:
+            web = collect_web(config.feeds, config.urls, fetcher, date, config.max_entries, progress)
+            got.fetched = fetcher.network_fetches
+        got.skipped += web.skipped
+        if dry_run:
+            got.extra += web.articles
+        else:
+            got.repeats = archive_web(web.articles, day_dir).repeats
+    return got
+
+
+def _read_day(day_dir: Path, got: _Collected, progress: Progress | None) -> list[Article]:
+    """The day's articles, read back from its archive (and what a dry run did not archive), cleaned."""
+    raw: list[Article] = []
+    if day_dir.is_dir():
+        read = ingest([day_dir])
+        raw += read.articles
+        got.skipped += [s for s in read.skipped if s.source != str(day_dir)]
+    raw += got.extra
+    total = max(1, len(raw))
+    if progress:
+        progress("reading", 0, total)
+    cleaned: list[Article] = []
+    for start in range(0, len(raw), READ_STEP):  # the bar moves as articles are read
+        kept, bad = prepare_articles(raw[start : start + READ_STEP])
+        cleaned += kept
+        got.skipped += bad
+        if progress:
+            progress("reading", min(total, start + READ_STEP), total)
+    if progress and not raw:
+        progress("reading", total, total)
+    return sorted(cleaned, key=lambda a: (a.label, a.id))
+
+
+def _new_articles(cleaned: list[Article], history: History, date: str) -> tuple[list[Article], int, dict[str, str]]:
+    """(articles first seen today, how many were seen before or twice, content hash by id)."""
+    hashes = {a.id: content_hash(a.text) for a in cleaned}
+    first = history.first_seen(hashes.values())
+    new: list[Article] = []
+    seen_today: set[str] = set()
+    for art in cleaned:
+        h = hashes[art.id]
+        if h in seen_today or first.get(h, date) < date:
+            continue  # a repeat: an earlier day's article, or a second copy today
+        seen_today.add(h)
+        new.append(art)
+    return new, len(cleaned) - len(new), hashes
+
+
 def _run(
     config: DailyConfig,
     date: str,
@@ -153,91 +237,55 @@ def _run(
     sleep: Callable[[float], None] | None,
 ) -> DailyResult:
     day_dir = config.archive / date
-    skipped: list[Skip] = []
-    extra: list[Article] = []
-    moved = 0
-    fetched = 0
-    if collect:
-        if dry_run:
-            files = [f for inbox in config.inboxes for f in _inbox_files(inbox)]
-            got = ingest(files) if files else None
-            if got:
-                extra += got.articles
-                skipped += got.skipped
-        else:
-            moved = archive_inboxes(config.inboxes, day_dir, progress)
-        if config.feeds or config.urls:
-            cache = HttpCache(config.cache or default_cache_dir())
-            if not dry_run:
-                cache.prune(config.cache_days)
-            with Fetcher(cache, config.timeout, config.user_agent) as fetcher:
-                web = collect_web(config.feeds, config.urls, fetcher, date, config.max_entries, progress)
-                fetched = fetcher.network_fetches
-            skipped += web.skipped
-            if dry_run:
-                extra += web.articles
-            else:
-                archive_web(web.articles, day_dir)
-    raw: list[Article] = []
-    if day_dir.is_dir():
-        got = ingest([day_dir])
-        raw += got.articles
-        skipped += [s for s in got.skipped if s.source != str(day_dir)]
-    raw += extra
-    if progress:
-        progress("reading", 0, max(1, len(raw)))
-    cleaned, bad = prepare_articles(raw)
-    skipped += bad
-    if progress:
-        progress("reading", max(1, len(raw)), max(1, len(raw)))
-    cleaned.sort(key=lambda a: (a.label, a.id))
-
-    db_path = db or config.db or default_db_path()
-    with History(db_path, readonly=dry_run) as history:
-        hashes = {a.id: content_hash(a.text) for a in cleaned}
-        first = history.first_seen(hashes.values())
-        new: list[Article] = []
-        seen_today: set[str] = set()
-        n_seen = 0
-        for art in cleaned:
-            h = hashes[art.id]
-            if h in seen_today or first.get(h, date) < date:
-                n_seen += 1  # a repeat: an earlier day's article, or a second copy today
-                continue
-            seen_today.add(h)
-            new.append(art)
-        earlier = history.briefed_before(date)
-        day = build_day(new, earlier, config, prompt, date, skipped, progress)
+    got = _collect(config, date, day_dir, dry_run, progress) if collect else _Collected()
+    cleaned = _read_day(day_dir, got, progress)
+    # a day with nothing new is not briefed (nor mailed) unless the config asks for a note
+    note = config.nothing_new_note
+    with History(db or config.db or default_db_path(), readonly=dry_run) as history:
+        new, n_seen, hashes = _new_articles(cleaned, history, date)
+        quiet = not new and not note
+        day = build_day(new, history.briefed_before(date), config, prompt, date, got.skipped, progress)
         markdown = render_markdown(day.briefing)
         outputs = {fmt: _render(day.briefing, fmt, markdown) for fmt in config.formats}
-        ext = {"md": "md", "json": "json", "html": "html"}
-        paths = tuple(config.output / f"{date}.{ext[fmt]}" for fmt in outputs)
-        changed = False
-        if not dry_run:
-            for (_fmt, text), path in zip(outputs.items(), paths, strict=True):
-                changed |= _write_if_changed(path, text)
-            history.record_day(DayRecord(
-                date=date,
-                articles=tuple((hashes[a.id], a.label, a.title) for a in new),
-                facts=day.briefed,
-                quotes=day.quoted,
-                digest=hashlib.sha256(markdown.encode()).hexdigest(),
-                path=str(paths[0]),
-                stories=day.stories,
-            ))
-        else:
+        paths = () if quiet else tuple(config.output / f"{date}.{fmt}" for fmt in outputs)
+        if quiet:
+            changed = False
+        elif dry_run:
             changed = any(not p.is_file() or p.read_text(encoding="utf-8") != t
-                          for (_f, t), p in zip(outputs.items(), paths, strict=True))
+                          for t, p in zip(outputs.values(), paths, strict=True))
+        else:
+            changed = _record(outputs, paths, history, day, new, hashes, markdown, date)
         mail_status, mail_detail = "", ""
-        if email:
+        if email and quiet:
+            mail_status, mail_detail = "nothing-new", "nothing new: no mail sent"
+        elif email:
             mail_status, mail_detail = _mail(markdown, config, prompt, dry_run, date,
                                              mail_settings, sleep, history)
     return DailyResult(
         date=date, markdown=markdown, paths=paths, changed=changed, articles_new=len(new),
-        articles_seen=n_seen, skipped=tuple(skipped), stories=day.stories,
+        articles_seen=n_seen, skipped=tuple(got.skipped), stories=day.stories,
         facts_new=day.facts_new, facts_updates=day.facts_updates, facts_briefed=day.facts_briefed,
-        archived=moved, fetched=fetched, mail=mail_status, mail_detail=mail_detail, dry_run=dry_run,
+        archived=got.moved, fetched=got.fetched, mail=mail_status, mail_detail=mail_detail,
+        dry_run=dry_run, repeats=got.repeats,
     )
+
+
+def _record(outputs: dict[str, str], paths: tuple[Path, ...], history: History, day, new: list[Article],
+            hashes: dict[str, str], markdown: str, date: str) -> bool:
+    """Write the output files (only those whose bytes change) and the day's history."""
+    changed = False
+    for text, path in zip(outputs.values(), paths, strict=True):
+        changed |= _write_if_changed(path, text)
+    history.record_day(DayRecord(
+        date=date,
+        articles=tuple((hashes[a.id], a.label, a.title) for a in new),
+        facts=day.briefed,
+        quotes=day.quoted,
+        digest=hashlib.sha256(markdown.encode()).hexdigest(),
+        path=str(paths[0]),
+        stories=day.stories,
+    ))
+    return changed
 
 
 def _mail(markdown: str, config: DailyConfig, prompt: Prompt, dry_run: bool, date: str,

@@ -1,18 +1,26 @@
 """Stories: group a day's articles into the events they report.
 
-Articles are TF-IDF vectors (words and word pairs, sublinear counts, names weighted up), and
-grouping takes two average-linkage passes:
+Two articles report one event when they share its words *and* its names: the people, places
+and organisations written with a capital in mid-sentence. Topic words alone are not enough (two
+car crashes, two essays on group psychology, a ransomware story and a pipeline story use the
+same words), and names alone are not either (every Biden story names Biden). So the weight of a
+pair is its TF-IDF cosine (words and word pairs, sublinear counts), taken
+mostly in proportion to the cosine of the names the two articles write:
 
-1. cores: each article's nearest neighbours (cosine >= `FLOOR`, at most `NEIGHBOURS`) are its
-   company; two articles that keep the same company (Jaccard overlap of their neighbourhoods)
-   report the same event. This is robust to how wordy a story's coverage is: a tight wire story
-   and a loose set of features both form cores, and a single report stays alone.
-2. stories: cores are merged while the average cosine similarity between all their articles
-   reaches the threshold, which joins the pieces of a large story that no neighbourhood spans.
+    weight = cosine x ((1 - NAME_SHARE) + NAME_SHARE x names cosine)
 
-Average linkage never chains two stories through one odd article. A merge at average weight
-`t` needs some pair at `t` or more, so each pass runs on the connected components of the graph
-"weight >= t" alone: the result is exact and the quadratic work stays inside components.
+Articles are then grouped by average linkage: the two groups with the highest mean pairwise
+weight merge while it reaches their limit. Two single articles need `threshold`; bigger groups
+need less, down to `LARGE_LIMIT` (a mean over many pairs is firmer evidence than one pair:
+`limit = LARGE_LIMIT + (threshold - LARGE_LIMIT) / sqrt(pairs)`), which lets a big story with
+many loosely alike reports come together. Average linkage never chains two stories through one
+odd article. A merge at mean weight `t` needs some pair at `t` or more, so the linkage runs on
+the connected components of the graph "weight >= LARGE_LIMIT" alone: the result is exact and
+the quadratic work stays inside components.
+
+Measured (bench/stories_ari.py, bench/web_day.py): on a day of real pages, three-outlet AllSides
+events and wire stories, no unrelated articles are grouped; multi-day topic clusters (DUC,
+MultiLing) come out in more pieces than with the earlier neighbourhood-core grouping.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix, diags
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -30,19 +38,13 @@ from sklearn.preprocessing import normalize
 from briefing.models import Article
 from briefing.read.files import split_record
 
-DEFAULT_THRESHOLD = 0.15  # average cosine similarity at which two cores are one story
+DEFAULT_THRESHOLD = 0.15  # weight at which two single articles are one story
 
 
-NEIGHBOURS = 7  # neighbourhood size of the core pass
+LARGE_LIMIT = 0.07  # the mean weight big groups need, at the least
 
 
-FLOOR = 0.05  # articles less alike than this are never neighbours
-
-
-CORE = 0.2  # average neighbourhood overlap (Jaccard) within a core
-
-
-NAME_BOOST = 1.5  # weight of a term the article writes as a name (capitalised mid-sentence)
+NAME_SHARE = 0.8  # how much of a pair's weight depends on the names both write
 
 
 SMALL = 20  # fewer articles than this: a small collection (see `vectorise`)
@@ -54,7 +56,14 @@ _WORD = r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b"
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'-]{1,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-|_)\s+")
 
 
-_NAME = re.compile(r"(?<=[a-z,;:]\s)([A-Z][a-z][\w'-]*)")  # capitalised after a lower-case word
+# A run of capitalised words after a lower-case word or a comma: `... said Rand Paul of Kentucky`.
+_NAMES = re.compile(r"(?<=[a-z0-9,;:’'\")]\s)([A-Z][\w'’-]+(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]+)*)")
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’.-])[A-Z](?:[\w'’.-]*\w)?")  # `O'Brien`, `U.S`, `Ostrava's`
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,37 +78,14 @@ def story_text(article: Article) -> str:
     return f"{article.title}\n{_DATELINE.sub('', article.text, count=1)}"
 
 
-def _name_weights(X: csr_matrix, texts: Sequence[str], terms: np.ndarray) -> csr_matrix:
-    """Multiply the weight of terms each article writes as names (every word of the term)."""
-    words: dict[str, int] = {}
-    first = np.empty(len(terms), dtype=np.int64)
-    second = np.full(len(terms), -1, dtype=np.int64)
-    for f, term in enumerate(terms):
-        a, _, b = term.partition(" ")
-        first[f] = words.setdefault(a, len(words))
-        if b:
-            second[f] = words.setdefault(b, len(words))
-    width = len(words) + 1
-    keys = sorted({i * width + words[w] for i, text in enumerate(texts)
-                   for w in {m.group(1).lower() for m in _NAME.finditer(text)} if w in words})
-    if not keys:
-        return X
-    named = np.asarray(keys, dtype=np.int64)
-    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
-    hit = np.isin(rows * width + first[X.indices], named)
-    two = second[X.indices] >= 0
-    hit[two] &= np.isin(rows[two] * width + second[X.indices][two], named)
-    data = np.where(hit, X.data * NAME_BOOST, X.data)
-    return csr_matrix((data, X.indices, X.indptr), shape=X.shape)
-
-
 def vectorise(articles: Sequence[Article]) -> csr_matrix:
     """Unit-length TF-IDF rows.
 
     In a big collection the vectors keep only terms two or more articles share (a term of one
     article cannot link it to another, and an article full of rare words would otherwise look
     unlike its own story); in a small one that shared vocabulary is too thin to measure on, so
-    every term counts."""
+    every term counts, and by its counts alone (the rarity of a word among a handful of
+    articles is noise, and would weigh down the words two reports of one event share)."""
     texts = [story_text(a) for a in articles]
     big = len(texts) >= SMALL
     vec = TfidfVectorizer(
@@ -109,19 +95,59 @@ def vectorise(articles: Sequence[Article]) -> csr_matrix:
         ngram_range=(1, 2),
         min_df=2 if big else 1,
         max_df=0.5 if big else 1.0,
+        use_idf=big,  # a handful of articles says nothing of how rare a word is
         dtype=np.float64,
     )
     try:
         X = vec.fit_transform(texts).tocsr()
     except ValueError:  # no usable term at all
         return csr_matrix((len(texts), 1))
-    X.sort_indices()
-    return normalize(_name_weights(X, texts, vec.get_feature_names_out())).tocsr()
+    return normalize(X).tocsr()
+
+
+def _name_words(text: str) -> list[str]:
+    """Capitalised words of a text, lower-cased, without a possessive (`Ostrava's` is `ostrava`)."""
+    return [_POSSESSIVE.sub("", w.lower()) for w in _CAPITALISED.findall(text)]
+
+
+def name_vectors(articles: Sequence[Article]) -> csr_matrix:
+    """Unit-length TF-IDF rows of the names each article writes: words the collection writes
+    with a capital in mid-sentence somewhere, counted wherever they stand (`Ostrava's budget`
+    opening a sentence too). In a big collection, names two or more articles share and fewer
+    than half do."""
+    texts = [story_text(a) for a in articles]
+    lexicon = {w for text in texts for m in _NAMES.finditer(text) for w in _name_words(m.group(1))}
+    lexicon -= ENGLISH_STOP_WORDS
+    docs = [" ".join(w for w in _name_words(text) if w in lexicon) or "-" for text in texts]
+    big = len(docs) >= SMALL
+    vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"[^\s-]\S*", lowercase=False,
+                          min_df=2 if big else 1, max_df=0.5 if big else 1.0, use_idf=big,
+                          dtype=np.float64)
+    try:
+        return normalize(vec.fit_transform(docs)).tocsr()
+    except ValueError:  # no name at all
+        return csr_matrix((len(docs), 1))
+
+
+def pair_weights(X: csr_matrix, names: csr_matrix | None = None) -> csr_matrix:
+    """Each pair's weight: word cosine, scaled by how much the pair's names agree."""
+    S = (X @ X.T).tocsr()
+    if names is None:
+        return S
+    Q = (names @ names.T).tocsr()
+    return ((1 - NAME_SHARE) * S + NAME_SHARE * S.multiply(Q)).tocsr()
+
+
+def _limits(size: np.ndarray, threshold: float) -> np.ndarray:
+    """The mean weight each pair of groups needs to merge: `threshold` for two articles, less
+    for groups with more pairs between them, never below LARGE_LIMIT."""
+    floor = min(threshold, LARGE_LIMIT)
+    return floor + (threshold - floor) / np.sqrt(np.outer(size, size))
 
 
 def _upgma(W: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:
-    """Average linkage from an initial partition: merge the two groups with the highest mean
-    pairwise weight while it reaches `threshold`. Returns a group number per row."""
+    """Average linkage from an initial partition: merge the two groups whose mean pairwise
+    weight is furthest above their limit, while one is. Returns a group number per row."""
     ids, start = np.unique(groups, return_inverse=True)
     m = len(ids)
     P = csr_matrix((np.ones(len(start)), (start, np.arange(len(start)))), shape=(m, len(start)))
@@ -130,12 +156,12 @@ def _upgma(W: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:
     owner = np.arange(m)
     alive = np.ones(m, dtype=bool)
     while alive.sum() > 1:
-        mean = total / np.outer(size, size)
-        np.fill_diagonal(mean, -np.inf)
-        mean[~alive, :] = -np.inf
-        mean[:, ~alive] = -np.inf
-        i, j = np.unravel_index(np.argmax(mean), mean.shape)
-        if mean[i, j] < threshold:
+        margin = total / np.outer(size, size) - _limits(size, threshold)
+        np.fill_diagonal(margin, -np.inf)
+        margin[~alive, :] = -np.inf
+        margin[:, ~alive] = -np.inf
+        i, j = np.unravel_index(np.argmax(margin), margin.shape)
+        if margin[i, j] < 0:
             break
         i, j = min(i, j), max(i, j)
         total[i, :] += total[j, :]
@@ -146,54 +172,36 @@ def _upgma(W: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:
     return owner[start]
 
 
-def _linkage_in_components(W: csr_matrix, groups: np.ndarray, threshold: float) -> np.ndarray:
-    """`_upgma` over the whole collection, run component by component of "W >= threshold"."""
+def _linkage_in_components(W: csr_matrix, threshold: float) -> np.ndarray:
+    """`_upgma` over the whole collection, run component by component of "W >= the lowest
+    limit" (a merge needs one pair at its limit or above)."""
     n = W.shape[0]
     strong = W.copy()
-    strong.data[strong.data < threshold] = 0
+    strong.data[strong.data < min(threshold, LARGE_LIMIT)] = 0
     strong.eliminate_zeros()
-    # rows of one initial group are always connected
-    link = csr_matrix((np.ones(n), (np.arange(n), groups)), shape=(n, n))
-    _, comp = connected_components(strong + link @ link.T, directed=False)
-    labels = groups.astype(np.int64)
+    _, comp = connected_components(strong, directed=False)
+    labels = np.arange(n, dtype=np.int64)
     order = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.diff(comp[order])) + 1
     for c, rows in enumerate(np.split(order, bounds)):
-        if len(np.unique(groups[rows])) < 2:
+        if len(rows) < 2:
             continue
-        merged = _upgma(W[rows][:, rows].toarray(), groups[rows], threshold)
+        merged = _upgma(W[rows][:, rows].toarray(), np.arange(len(rows)), threshold)
         labels[rows] = merged + n * (c + 1)  # numbers no other component uses
     _, labels = np.unique(labels, return_inverse=True)
     return labels
 
 
-def cluster_labels(X: csr_matrix, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
-    """One story number per row of X (unit-length vectors); see the module notes."""
-    n = X.shape[0]
-    if n == 0:
+def cluster_labels(X: csr_matrix, threshold: float = DEFAULT_THRESHOLD,
+                   names: csr_matrix | None = None) -> np.ndarray:
+    """One story number per row of X (unit-length vectors; `names`, the name vectors of the
+    same articles); see the module notes."""
+    if X.shape[0] == 0:
         return np.zeros(0, dtype=int)
-    S = (X @ X.T).tocsr()
-    S.data[S.data < FLOOR] = 0
-    S.setdiag(0)
-    S.eliminate_zeros()
-    S.sort_indices()
-    # each row's NEIGHBOURS most similar articles (ties: the earlier article), and itself
-    rows, cols = [], []
-    for i in range(n):
-        lo, hi = S.indptr[i], S.indptr[i + 1]
-        idx, val = S.indices[lo:hi], S.data[lo:hi]
-        top = idx[np.lexsort((idx, -val))[:NEIGHBOURS]]
-        rows += [i] * (len(top) + 1)
-        cols += [i, *top.tolist()]
-    A = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    inter = (A @ A.T).tocsr()
-    size = np.asarray(A.sum(axis=1)).ravel()
-    linked = (S + diags(np.ones(n))).tocsr()  # only alike pairs may share a core
-    J = inter.multiply(linked > 0).tocoo()
-    J = csr_matrix((J.data / (size[J.row] + size[J.col] - J.data), (J.row, J.col)), shape=(n, n))
-    cores = _linkage_in_components(J, np.arange(n), CORE)
-    full = (X @ X.T).tocsr()
-    return _linkage_in_components(full, cores, threshold)
+    W = pair_weights(X, names)
+    W.setdiag(0)
+    W.eliminate_zeros()
+    return _linkage_in_components(W, threshold)
 
 
 def article_labels(articles: Sequence[Article]) -> dict[str, str]:
@@ -230,7 +238,7 @@ def cluster_articles(articles: Sequence[Article], threshold: float = DEFAULT_THR
     if not articles:
         return []
     X = vectorise(articles)
-    labels = cluster_labels(X, threshold)
+    labels = cluster_labels(X, threshold, name_vectors(articles))
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         groups.setdefault(int(label), []).append(i)

@@ -14,6 +14,8 @@ import css_inline
 import markdown
 import nh3
 
+from briefing.render.html import link_urls
+
 # Structural tags a briefing needs; everything else is stripped (its text kept).
 ALLOWED_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "blockquote",
@@ -75,15 +77,6 @@ def _markdown_to_html(text: str) -> str:
     return md.convert(text)
 
 
-# A code span that holds nothing but an http(s) URL (how the source list shows a source's
-# address) becomes a link, so readers can open the source.
-_CODE_URL = re.compile(r"<code>(https?://[^\s<>\"']+)</code>")
-
-
-def _link_code_urls(fragment: str) -> str:
-    return _CODE_URL.sub(lambda m: f'<a href="{m.group(1)}"><code>{m.group(1)}</code></a>', fragment)
-
-
 def sanitize(fragment: str) -> str:
     """The allow-list: structure and http(s) links only; no scripts, styles, handlers, media."""
     return nh3.clean(
@@ -100,7 +93,7 @@ def sanitize(fragment: str) -> str:
 
 def briefing_html(markdown_text: str, title: str = "Briefing", lang: str = "en") -> str:
     """A complete, self-contained HTML document for the email's text/html part."""
-    body = sanitize(_link_code_urls(_markdown_to_html(markdown_text)))
+    body = sanitize(link_urls(_markdown_to_html(markdown_text)))  # source URLs as links, then the allow-list
     document = (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'

@@ -1,11 +1,11 @@
 """Pool: merge sentences that state the same fact into one `Fact` crediting every source.
 
-Stages: normalise every sentence (`normalize`), find candidate pairs with a thresholded sparse
-product of TF-IDF vectors (sub-quadratic in practice: only pairs sharing weighted words are
-ever scored), decide each candidate (`similarity`), then join decided pairs strongest first
-unless a join would put two sentences that differ in substance in one fact. Articles that
-are copies of one report are grouped into families (`syndication`); a fact's origins are the
-families that carry it.
+Steps: every sentence's signature (`text.signature`), candidate pairs from a thresholded
+sparse product of TF-IDF vectors (`pool.candidates`; sub-quadratic in practice: only pairs
+sharing weighted words are ever scored), each candidate decided (`pool.decisions`), then
+decided pairs joined strongest first unless a join would put two sentences that differ in
+substance in one fact. Articles that are copies of one report are grouped into families
+(`pool.families`); a fact's origins are the families that carry it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import partial
 from briefing.executor import map_ordered
 from briefing.models import Article, Fact, Pool, Sentence
 from briefing.pool.candidates import CANDIDATE_COSINE, candidate_pairs
+from briefing.pool.clusters import KeptApart
 from briefing.pool.decisions import RELATED_THRESHOLD, Decision, decide
 from briefing.pool.families import families_from_links
 from briefing.pool.support import with_support
@@ -43,7 +44,8 @@ class Link:
     decision: Decision
 
 
-def _idf(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
+def sentence_idf(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
+    """IDF of each stem and number over the distinct sentences, and the IDF of an unseen one."""
     # Over distinct sentences: a copied article must not make its own words look common, or
     # duplicating an input would change which sentences merge.
     distinct = {(sig.stems, sig.numbers) for sig in signatures}
@@ -61,38 +63,6 @@ def normalise(text: str) -> str:
     return comparison_key(text)
 
 
-class _Clusters:
-    """Union-find that refuses a join putting two sentences marked apart in one cluster."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.members: dict[int, set[int]] = {i: {i} for i in range(n)}
-        self.apart: dict[int, set[int]] = defaultdict(set)
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def keep_apart(self, i: int, j: int) -> None:
-        self.apart[self.find(i)].add(j)
-        self.apart[self.find(j)].add(i)
-
-    def join(self, i: int, j: int) -> bool:
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return True
-        if self.apart[ri] & self.members[rj] or self.apart[rj] & self.members[ri]:
-            return False
-        if len(self.members[ri]) < len(self.members[rj]):
-            ri, rj = rj, ri
-        self.parent[rj] = ri
-        self.members[ri] |= self.members.pop(rj)
-        self.apart[ri] |= self.apart.pop(rj, set())
-        return True
-
-
 def _decide_task(
     signatures: Sequence[Signature], idf: dict[str, float], default_idf: float, task: tuple[int, int, bool]
 ) -> Decision:
@@ -102,7 +72,7 @@ def _decide_task(
 
 def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
     """Every candidate pair with its decision (exact copies included)."""
-    idf, default_idf = _idf(signatures)
+    idf, default_idf = sentence_idf(signatures)
     pairs = candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist()
     # one decision per distinct (text, text, same article): copies recur in many pairs
     task_of: dict[tuple[str, str, bool], int] = {}
@@ -154,15 +124,25 @@ def _sort_key(s: Sentence) -> tuple[str, int, str]:
 
 def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]) -> Pool:
     """Merge the sentences of `articles` into facts; `sentences[k]` belongs to `articles[k]`."""
-    order = {a.id: k for k, a in enumerate(articles)}
     flat = sorted((s for sents in sentences for s in sents if s.text.strip()), key=_sort_key)
     flat = list({s.id: s for s in flat}.values())  # a sentence given twice is one sentence
     signatures = map_ordered(signature, [s.text for s in flat], PARALLEL_SENTENCES, cost=len)
     links = decide_links(flat, signatures)
-
     # families first: they come from near-verbatim copies, which no merge decision changes
     level1_pairs = [(ln.i, ln.j) for ln in links if ln.decision.level == 1]
     families = families_from_links(articles, flat, signatures, level1_pairs)
+    lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
+    drafts = _drafts(flat, _merged(flat, links, families), lengths)
+    facts = _facts(flat, drafts, links, {a.id: k for k, a in enumerate(articles)}, families)
+    # support reads each fact's signature as made above (a fact's text is a member's)
+    by_text = {s.text: sig for s, sig in zip(flat, signatures, strict=True)}
+    pool = Pool(articles=tuple(articles), facts=tuple(facts), families=families)
+    return with_support(pool, [by_text[f.text] for f in facts])
+
+
+def _merged(flat: Sequence[Sentence], links: Sequence[Link], families: dict[str, str]) -> list[list[int]]:
+    """The sentences (indices into `flat`) of each fact: decided pairs joined strongest first,
+    unless a join would put two sentences that differ in substance in one fact."""
 
     def accepted(link: Link) -> bool:
         if link.decision.level:
@@ -171,7 +151,7 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
         fam_i, fam_j = families[flat[link.i].article_id], families[flat[link.j].article_id]
         return link.decision.cut and not link.decision.veto and fam_i == fam_j
 
-    clusters = _Clusters(len(flat))
+    clusters = KeptApart(len(flat))
     for link in links:
         if link.decision.veto:
             clusters.keep_apart(link.i, link.j)
@@ -179,45 +159,59 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     merged.sort(key=lambda ln: (ln.decision.level or 1, -ln.decision.score, ln.i, ln.j))
     for link in merged:
         clusters.join(link.i, link.j)
-    lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(flat)):
         groups[clusters.find(i)].append(i)
+    return list(groups.values())
 
+
+def _drafts(
+    flat: Sequence[Sentence], groups: Sequence[list[int]], lengths: dict[str, int]
+) -> list[tuple[float, str, list[int]]]:
+    """(position, wording, sentences) of each fact, in the pool's order: leads first."""
     drafts = []
-    for idx in groups.values():
+    for idx in groups:
         members = [flat[i] for i in idx]
         position = min(m.index / lengths[m.article_id] for m in members)
-        text = _canonical(members)
-        drafts.append((position, text, idx))
+        drafts.append((position, _canonical(members), idx))
     drafts.sort(key=lambda d: (d[0], d[1], [flat[i].id for i in d[2]]))
-    fact_of: dict[int, int] = {}
-    for n, (_, _, idx) in enumerate(drafts):
-        for i in idx:
-            fact_of[i] = n
+    return drafts
+
+
+def _facts(
+    flat: Sequence[Sentence],
+    drafts: Sequence[tuple[float, str, list[int]]],
+    links: Sequence[Link],
+    order: dict[str, int],
+    families: dict[str, str],
+) -> list[Fact]:
+    fact_of = {i: n for n, (_, _, idx) in enumerate(drafts) for i in idx}
     ids = [f"f{n + 1}" for n in range(len(drafts))]
-
-    related: dict[int, set[int]] = defaultdict(set)
-    for link in links:
-        a, b = fact_of[link.i], fact_of[link.j]
-        if a != b and (link.decision.veto or link.decision.cut or link.decision.score >= RELATED_THRESHOLD):
-            related[a].add(b)
-            related[b].add(a)
-
+    related = _related(links, fact_of)
     facts: list[Fact] = []
     for n, (position, text, idx) in enumerate(drafts):
         members = sorted((flat[i] for i in idx), key=lambda m: (order[m.article_id], m.index))
         arts = tuple(dict.fromkeys(m.article_id for m in members))
-        origins = tuple(sorted({families[a] for a in arts}))
         facts.append(
             Fact(
                 id=ids[n],
                 text=text,
                 members=tuple(members),
                 articles=arts,
-                origins=origins,
+                origins=tuple(sorted({families[a] for a in arts})),
                 related=tuple(ids[r] for r in sorted(related[n])),
                 position=position,
             )
         )
-    return with_support(Pool(articles=tuple(articles), facts=tuple(facts), families=families))
+    return facts
+
+
+def _related(links: Sequence[Link], fact_of: dict[int, int]) -> dict[int, set[int]]:
+    """Facts close to one another but kept apart (a difference of substance, a cut copy)."""
+    related: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        a, b = fact_of[link.i], fact_of[link.j]
+        if a != b and (link.decision.veto or link.decision.cut or link.decision.score >= RELATED_THRESHOLD):
+            related[a].add(b)
+            related[b].add(a)
+    return related

@@ -29,34 +29,52 @@ def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], thre
     cosines are the same numbers, and each pair of rows is expanded to all its sentences. A
     pair of rows is kept when either is among the other's `MAX_NEIGHBOURS` most similar rows.
     """
-    n = len(signatures)
+    keys, members = _distinct_rows(signatures)
+    if len(signatures) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    words = [sorted(key) for key in keys]
+    x = _rows(words, idf)
+    if x is None:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = _expand(_near_rows(x, threshold), members, words)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+
+def _distinct_rows(signatures: Sequence[Signature]) -> tuple[list[frozenset[str]], list[list[int]]]:
+    """The distinct stems-and-numbers keys of the sentences, and the sentences of each."""
     row_of: dict[frozenset[str], int] = {}
     members: list[list[int]] = []
     for i, sig in enumerate(signatures):
-        key = sig.stems | sig.numbers
-        r = row_of.setdefault(key, len(row_of))
+        r = row_of.setdefault(sig.stems | sig.numbers, len(row_of))
         if r == len(members):
             members.append([])
         members[r].append(i)
-    if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    words = [sorted(key) for key in row_of]
+    return list(row_of), members
+
+
+def _rows(words: Sequence[list[str]], idf: dict[str, float]) -> sparse.csr_matrix | None:
+    """The keys as L2-normalised IDF-weighted rows (None when they hold no word at all)."""
     vocab: dict[str, int] = {}
     cols = [vocab.setdefault(w, len(vocab)) for ws in words for w in ws]
     if not vocab:
-        return np.zeros((0, 2), dtype=np.int64)
-    m = len(row_of)
+        return None
+    m = len(words)
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=m), out=indptr[1:])
     weight = np.fromiter((idf[w] for w in vocab), dtype=np.float64, count=len(vocab))
     x = sparse.csr_matrix((weight[cols], np.asarray(cols, dtype=np.int64), indptr), shape=(m, len(vocab)))
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    x = sparse.diags(1.0 / norms) @ x
+    return sparse.diags(1.0 / norms) @ x
+
+
+def _near_rows(x: sparse.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (u < v) of rows with a cosine of at least `threshold`, where either is among the
+    other's MAX_NEIGHBOURS most similar rows (ties: the lower row), so that many
+    near-identical lines (a boilerplate sentence with a name or number changed) cost
+    MAX_NEIGHBOURS decisions each instead of one per pair of them."""
+    m = x.shape[0]
     xt = x.T.tocsr()
-    # each row's MAX_NEIGHBOURS most similar other rows (ties: the lower row), so that many
-    # near-identical lines (a boilerplate sentence with a name or number changed) cost
-    # MAX_NEIGHBOURS decisions each instead of one per pair of them
     near: list[np.ndarray] = []
     for start in range(0, m, CHUNK_ROWS):
         block = (x[start : start + CHUNK_ROWS] @ xt).tocoo()
@@ -68,7 +86,14 @@ def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], thre
         top = rank < MAX_NEIGHBOURS
         near.append(np.minimum(us[top], vs[top]) * m + np.maximum(us[top], vs[top]))
     row_pairs = np.unique(np.concatenate(near)) if near else np.zeros(0, dtype=np.int64)
-    us, vs = row_pairs // m, row_pairs % m
+    return row_pairs // m, row_pairs % m
+
+
+def _expand(
+    row_pairs: tuple[np.ndarray, np.ndarray], members: Sequence[list[int]], words: Sequence[list[str]]
+) -> np.ndarray:
+    """Sentence pairs (i < j) of the row pairs, and every pair of copies of one another."""
+    us, vs = row_pairs
     # the sentence of a row that stands for one sentence only, else -1 (copies: expanded below)
     alone = np.array([ms[0] if len(ms) == 1 else -1 for ms in members], dtype=np.int64)
     a, b = alone[us], alone[vs]
@@ -83,5 +108,4 @@ def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], thre
             idx = np.asarray(ms, dtype=np.int64)
             iu, ju = np.triu_indices(len(ms), k=1)
             found.append(np.column_stack([idx[iu], idx[ju]]))
-    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
-    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+    return np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)

@@ -2,7 +2,7 @@
 
 Level 1 (same wording): after normalisation, the shorter sentence's tokens appear in order in
 the longer one (a dropped time word, attribution or trailing clause, a title, a spelling
-variant). Level 2 (other words): the pair model of `briefing.paraphrase` (alignment features,
+variant). Level 2 (other words): the pair model of `briefing.pool.paraphrase` (alignment features,
 small networks fitted on human-labelled news paraphrase pairs; bench/pool_paraphrase.py
 refits and reports it). Either level is vetoed by a difference
 of substance: other numbers, other names, another weekday or month, or a negation on one side.
@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import LCSseq
 
 from briefing.pool import paraphrase
-from briefing.pool.paraphrase import CLAUSE_TOKENS, claim, gaps
-from briefing.pool.paraphrase import fuzzy_matches as _fuzzy_matches
-from briefing.text.lexicon import NEGATIONS
+from briefing.pool.paraphrase import CLAUSE_TOKENS, claim, fuzzy_matches, gaps
+from briefing.text.lexicon import INITIALS_SKIP, NEGATIONS
 from briefing.text.signature import Signature
 
 RELATED_THRESHOLD = 0.2  # below the merge threshold but close: a related fact
@@ -68,9 +67,6 @@ def negation_differs(a: Signature, b: Signature) -> bool:
     return (a.negated ^ (in_a % 2 == 1)) != (b.negated ^ (in_b % 2 == 1))
 
 
-ACRONYM_SKIP = frozenset(["of", "and", "the", "for", "de", "du", "&"])  # not in initials
-
-
 SHORT_NAME = 3  # a name this long that starts another is its short form (Doug/Douglas)
 
 
@@ -86,7 +82,7 @@ def _written_out(name: str, other: tuple[str, ...]) -> bool:
         if len(short) >= SHORT_NAME and long_.startswith(short) and short[0] != "#":
             return True
     if len(name) >= 2 and name.isalpha():
-        initials = "".join(t[0] for t in other if t not in ACRONYM_SKIP and t[0] != "#")
+        initials = "".join(t[0] for t in other if t not in INITIALS_SKIP and t[0] != "#")
         return name in initials
     return False
 
@@ -103,7 +99,7 @@ def _substituted(a: Signature, b: Signature) -> str:
         names_l = {t for t in left if t in a.names and t not in b.words and not _written_out(t, right)}
         names_r = {t for t in right if t in b.names and t not in a.words and not _written_out(t, left)}
         if names_l and names_r:
-            if _fuzzy_matches(names_l, names_r) < len(names_l) and _fuzzy_matches(names_r, names_l) < len(names_r):
+            if fuzzy_matches(names_l, names_r) < len(names_l) and fuzzy_matches(names_r, names_l) < len(names_r):
                 return "name"
     return ""
 

@@ -12,35 +12,48 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Indel
 
 from briefing.models import Article, Pool, Sentence
+from briefing.pool.clusters import components
 from briefing.read.clean import fallback_outlet
 from briefing.text.signature import Signature, comparison_key
 
 
-def independent(pool: Pool, article_ids: Sequence[str]) -> int:
-    """Independent origins among articles: one per syndication family, and one per outlet
-    (an outlet repeating itself does not corroborate itself)."""
-    keys: set[str] = set()
-    seen_families: set[str] = set()
-    for aid in article_ids:
-        fam = pool.families.get(aid, aid)
-        if fam in seen_families:
-            continue
-        seen_families.add(fam)
-        outlet = pool.article(aid).outlet.casefold().strip()
-        keys.add(outlet or fam)
-    return len(keys)
+@dataclass(frozen=True, slots=True)
+class Corroboration:
+    """The one definition of corroboration: independent origins are syndication families,
+    and an outlet repeating itself does not corroborate itself."""
 
+    family: Mapping[str, str]  # article id -> family id
+    outlet: Mapping[str, str]  # article id -> its outlet, folded ("" when unknown)
 
-def copies(pool: Pool, article_ids: Sequence[str]) -> int:
-    """How many of these articles are reprints of another one among them."""
-    ids = list(dict.fromkeys(article_ids))
-    return len(ids) - len({pool.families.get(a, a) for a in ids})
+    @classmethod
+    def of(cls, pool: Pool) -> Corroboration:
+        outlets: dict[str, str] = {}
+        for art in pool.articles:
+            outlets.setdefault(art.id, art.outlet.casefold().strip())
+        return cls({a.id: pool.families.get(a.id, a.id) for a in pool.articles}, outlets)
+
+    def independent(self, article_ids: Iterable[str]) -> int:
+        """Independent origins among articles: one per family, and one per outlet."""
+        keys: set[str] = set()
+        seen_families: set[str] = set()
+        for aid in article_ids:
+            fam = self.family.get(aid, aid)
+            if fam in seen_families:
+                continue
+            seen_families.add(fam)
+            keys.add(self.outlet[aid] or fam)
+        return len(keys)
+
+    def copies(self, article_ids: Iterable[str]) -> int:
+        """How many of these articles are reprints of another one among them."""
+        ids = list(dict.fromkeys(article_ids))
+        return len(ids) - len({self.family.get(a, a) for a in ids})
 
 
 def originals_of(pool: Pool) -> dict[str, str]:
@@ -142,26 +155,8 @@ def families_from_links(
         same_text[comparison_key(art.text)].append(k)
     for ks in same_text.values():
         links.extend((ks[0], k) for k in ks[1:])
-    label = _components(len(articles), links)
+    label = components(len(articles), links)
     members: dict[int, list[str]] = defaultdict(list)
     for k, art in enumerate(articles):
         members[label[k]].append(art.id)
     return {aid: min(ids) for ids in members.values() for aid in ids}
-
-
-def _components(n: int, links: Sequence[tuple[int, int]]) -> list[int]:
-    """Connected-component label of each of n articles, given linked pairs: a small union-find
-    (scipy.sparse.csgraph would import scipy.linalg, ~0.1 s a process, for this alone)."""
-    parent = list(range(n))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for x, y in links:
-        a, b = find(x), find(y)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return [find(k) for k in range(n)]

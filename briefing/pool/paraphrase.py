@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
-from briefing.text.lexicon import ATTRIBUTION, STOP_WORDS, TIME_WORDS
+from briefing.text.lexicon import ATTRIBUTION, MERGE_STOP_WORDS, REPORTING_VERBS, TIME_WORDS
 from briefing.text.signature import Signature, stem
 
 CLAUSE_TOKENS = 4  # an unmatched run this long is an added clause, not an edit
@@ -52,15 +52,6 @@ FEATURES = (
 )
 
 
-# Reporting verbs that introduce the reported claim ("X said that ...", "X pointed out that").
-REPORTING = frozenset(
-    ["said", "says", "say", "told", "tells", "added", "adds", "stated", "noted", "reported",
-     "announced", "claimed", "explained", "insisted", "stressed", "emphasized", "pointed",
-     "argued", "warned", "confirmed", "declared", "indicated", "acknowledged", "asserted",
-     "remarked", "revealed", "stressed", "believes", "believed", "thinks", "thought"]
-)
-
-
 LEAD_WORDS = 12  # a leading attribution ends with "that" within this many words
 
 
@@ -70,14 +61,14 @@ def claim(sig: Signature) -> tuple[str, ...]:
     trailing "according to X" or "X said", where outlets move attributions around."""
     words = list(sig.words)
     for k, t in enumerate(words[:LEAD_WORDS]):
-        if t == "that" and any(w in REPORTING for w in words[:k]):
+        if t == "that" and any(w in REPORTING_VERBS for w in words[:k]):
             words = words[k + 1 :]
             break
     half = len(words) // 2
     if "according" in words[half:]:
         words = words[: len(words) - 1 - words[::-1].index("according")]
-    elif words and words[-1] in REPORTING:
-        while words and (words[-1] in REPORTING or words[-1] in STOP_WORDS or words[-1] in ATTRIBUTION or words[-1] in sig.names):
+    elif words and words[-1] in REPORTING_VERBS:
+        while words and (words[-1] in REPORTING_VERBS or words[-1] in MERGE_STOP_WORDS or words[-1] in ATTRIBUTION or words[-1] in sig.names):
             words.pop()
     return tuple(w for w in words if w not in ATTRIBUTION and w not in TIME_WORDS)
 
@@ -93,7 +84,7 @@ class _Side:
 @lru_cache(maxsize=1 << 16)
 def _side(sig: Signature) -> _Side:
     toks = sig.core
-    content = tuple(t if t[0] == "#" else stem(t) for t in toks if t not in STOP_WORDS and t.isalnum() or t[0] == "#")
+    content = tuple(t if t[0] == "#" else stem(t) for t in toks if t not in MERGE_STOP_WORDS and t.isalnum() or t[0] == "#")
     grams = tuple(Counter(zip(*(toks[k:] for k in range(n)), strict=False)) for n in range(1, 5))
     return _Side(toks, content, grams, tuple(frozenset(g) for g in grams))
 
@@ -148,7 +139,7 @@ def _gap_weight(tokens: Sequence[str], other: Signature, idf: Mapping[str, float
     """IDF weight of the content words of a gap that the other sentence lacks anywhere."""
     total = 0.0
     for t in tokens:
-        if t in STOP_WORDS or not t.isalnum():
+        if t in MERGE_STOP_WORDS or not t.isalnum():
             continue
         s = stem(t)
         if s not in other.stems:
@@ -173,6 +164,32 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     if (len(a.core), a.core, a.words) > (len(b.core), b.core, b.words):
         a, b = b, a  # alignments depend on direction: always align the shorter to the longer
     sa, sb = _side(a), _side(b)
+    overlap, top_unmatched, counts = _overlap(a, b, idf, default_idf)
+    gap_sizes, gap_weights = _gap_features(sa.tokens, sb.tokens, a, b, idf, default_idf)
+    clcs = LCSseq.similarity(sa.content, sb.content)
+    cshort, clong = sorted((len(sa.content), len(sb.content)))
+    return [
+        *overlap,
+        *_alignment(sa, sb, a, b),
+        *_substance(a, b),
+        *gap_sizes,
+        float(bool(a.times) != bool(b.times)),
+        float(a.negated != b.negated),
+        top_unmatched,
+        *gap_weights,
+        clcs / max(1, cshort),
+        clcs / max(1, clong),
+        Indel.normalized_similarity(sa.content, sb.content),
+        float(bool(a.numbers) != bool(b.numbers)),
+        *counts,
+    ]
+
+
+def _overlap(
+    a: Signature, b: Signature, idf: Mapping[str, float], default_idf: float
+) -> tuple[list[float], float, tuple[float, float]]:
+    """IDF-weighted stem overlap: (f1, covers, unmatched weights and soft f1), the top weight
+    of an unmatched stem, and the unmatched stem counts."""
 
     def weight(stems: set[str] | frozenset[str]) -> float:
         return sum(idf.get(s, default_idf) for s in stems)
@@ -189,7 +206,19 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     w_soft = min(w_shared + 0.5 * (weight(soft_a) + weight(soft_b)), wa, wb)
     un_a, un_b = wa - w_shared, wb - w_shared
     top_unmatched = max((idf.get(s, default_idf) for s in (only_a | only_b) - soft_a - soft_b), default=0.0)
+    head = [
+        2 * w_shared / (wa + wb),
+        w_shared / max(wa, wb),
+        w_shared / min(wa, wb),
+        *(math.log1p(v) for v in _pair(un_a, un_b)),
+        2 * w_soft / (wa + wb),
+    ]
+    counts = _pair(float(len(only_a - soft_a)), float(len(only_b - soft_b)))
+    return head, top_unmatched, counts
 
+
+def _alignment(sa: _Side, sb: _Side, a: Signature, b: Signature) -> list[float]:
+    """Token alignment: order, edit and length ratios, n-gram precisions, character similarity."""
     ta, tb = sa.tokens, sb.tokens
     short, long_ = sorted((len(ta), len(tb)))
     lcs = LCSseq.similarity(ta, tb)
@@ -201,38 +230,7 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
     big_a = set(zip(sa.content, sa.content[1:], strict=False))
     big_b = set(zip(sb.content, sb.content[1:], strict=False))
     ja, jb = " ".join(a.words), " ".join(b.words)
-
-    nums_a, nums_b = len(a.numbers - b.numbers), len(b.numbers - a.numbers)
-    na, nb = _names_only(a, b)
-    gap_a = gap_b = n_gaps = 0
-    content_a = content_b = 0
-    sub = [0.0, 0.0]  # content weight in substitutions (both sides have words there)
-    ins = [0.0, 0.0]  # content weight in insertions (only one side has words there)
-    ins_names = 0
-    for left, right in gaps(ta, tb):
-        n_gaps += 1
-        gap_a, gap_b = max(gap_a, len(left)), max(gap_b, len(right))
-        if len(left) >= CLAUSE_TOKENS:
-            content_a += sum(t not in STOP_WORDS for t in left)
-        if len(right) >= CLAUSE_TOKENS:
-            content_b += sum(t not in STOP_WORDS for t in right)
-        wl = _gap_weight(left, b, idf, default_idf)
-        wr = _gap_weight(right, a, idf, default_idf)
-        target = sub if left and right else ins
-        target[0] += wl
-        target[1] += wr
-        if not (left and right):
-            ins_names += sum(t in a.names for t in left) + sum(t in b.names for t in right)
-    clcs = LCSseq.similarity(sa.content, sb.content)
-    cshort, clong = sorted((len(sa.content), len(sb.content)))
-    count_a = len(only_a - soft_a)
-    count_b = len(only_b - soft_b)
     return [
-        2 * w_shared / (wa + wb),
-        w_shared / max(wa, wb),
-        w_shared / min(wa, wb),
-        *(math.log1p(v) for v in _pair(un_a, un_b)),
-        2 * w_soft / (wa + wb),
         lcs / max(1, short),
         lcs / max(1, long_),
         Levenshtein.normalized_similarity(ta, tb),
@@ -245,24 +243,46 @@ def features(a: Signature, b: Signature, idf: Mapping[str, float], default_idf: 
         fuzz.partial_ratio(ja, jb) / 100 if min(len(ja), len(jb)) else 0.0,
         fuzz.token_set_ratio(ja, jb) / 100,
         fuzz.token_sort_ratio(ja, jb) / 100,
+    ]
+
+
+def _substance(a: Signature, b: Signature) -> list[float]:
+    """Numbers and names one side has and the other lacks, and the numbers both give."""
+    nums_a, nums_b = len(a.numbers - b.numbers), len(b.numbers - a.numbers)
+    na, nb = _names_only(a, b)
+    return [
         *(float(v) for v in _pair(nums_a, nums_b)),
         float(len(a.numbers & b.numbers)),
         *(float(v) for v in _pair(na, nb)),
-        *(float(v) for v in _pair(gap_a, gap_b)),
-        float(n_gaps),
-        float(max(content_a, content_b)),
-        float(bool(a.times) != bool(b.times)),
-        float(a.negated != b.negated),
-        top_unmatched,
-        *(math.log1p(v) for v in _pair(*sub)),
-        *(math.log1p(v) for v in _pair(*ins)),
-        float(ins_names),
-        clcs / max(1, cshort),
-        clcs / max(1, clong),
-        Indel.normalized_similarity(sa.content, sb.content),
-        float(bool(a.numbers) != bool(b.numbers)),
-        *(float(v) for v in _pair(count_a, count_b)),
     ]
+
+
+def _gap_features(
+    ta: tuple[str, ...], tb: tuple[str, ...], a: Signature, b: Signature, idf: Mapping[str, float], default_idf: float
+) -> tuple[list[float], list[float]]:
+    """What the unaligned stretches hold: (largest gap each side, how many gaps, content words
+    of a whole added clause) and (content weight in substitutions and insertions, names
+    inserted)."""
+    gap_a = gap_b = n_gaps = 0
+    content_a = content_b = 0
+    sub = [0.0, 0.0]  # content weight in substitutions (both sides have words there)
+    ins = [0.0, 0.0]  # content weight in insertions (only one side has words there)
+    ins_names = 0
+    for left, right in gaps(ta, tb):
+        n_gaps += 1
+        gap_a, gap_b = max(gap_a, len(left)), max(gap_b, len(right))
+        if len(left) >= CLAUSE_TOKENS:
+            content_a += sum(t not in MERGE_STOP_WORDS for t in left)
+        if len(right) >= CLAUSE_TOKENS:
+            content_b += sum(t not in MERGE_STOP_WORDS for t in right)
+        target = sub if left and right else ins
+        target[0] += _gap_weight(left, b, idf, default_idf)
+        target[1] += _gap_weight(right, a, idf, default_idf)
+        if not (left and right):
+            ins_names += sum(t in a.names for t in left) + sum(t in b.names for t in right)
+    sizes = [*(float(v) for v in _pair(gap_a, gap_b)), float(n_gaps), float(max(content_a, content_b))]
+    weights = [*(math.log1p(v) for v in _pair(*sub)), *(math.log1p(v) for v in _pair(*ins)), float(ins_names)]
+    return sizes, weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +332,7 @@ def model() -> Network:
     text = resources.files("briefing").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
     net = network_from_dict(json.loads(text))
     if net.features != FEATURES:
-        raise ValueError(f"{MODEL_FILE}: fitted on other features than briefing.paraphrase computes")
+        raise ValueError(f"{MODEL_FILE}: fitted on other features than briefing.pool.paraphrase computes")
     return net
 
 

@@ -31,10 +31,10 @@ import scipy.sparse as sp
 
 from briefing.executor import map_ordered
 from briefing.models import Fact, Pool
-from briefing.pool.paraphrase import REPORTING, fuzzy_matches
+from briefing.pool.paraphrase import fuzzy_matches
 from briefing.text.figures import claims
-from briefing.text.lexicon import NEGATIONS, STOP_WORDS
-from briefing.text.neighbours import candidate_pairs
+from briefing.text.lexicon import MERGE_STOP_WORDS, NEGATIONS, REPORTING_VERBS
+from briefing.text.neighbours import pairs_possibly_above
 from briefing.text.signature import Signature, signature, stem
 
 CANDIDATE_COSINE = 0.1  # tf-idf cosine below which two facts are never scored
@@ -172,7 +172,7 @@ def speakers(sig: Signature) -> set[str]:
     """Names in a sentence's attribution: before a reporting verb that comes early ("Putin has
     said ..."), or in a closing "..., Macron said"."""
     words = sig.words
-    verbs = [k for k, w in enumerate(words) if w in REPORTING]
+    verbs = [k for k, w in enumerate(words) if w in REPORTING_VERBS]
     if not verbs:
         return set()
     out = set()
@@ -193,7 +193,7 @@ def negated(sig: Signature) -> set[str]:
     for k, w in enumerate(words):
         if w in NEGATIONS:
             for t in words[k + 1 : k + 1 + NEGATED_SPAN]:
-                if t not in STOP_WORDS and t[0] != "#":
+                if t not in MERGE_STOP_WORDS and t[0] != "#":
                     out.add(stem(t))
                     break
     return out
@@ -274,7 +274,7 @@ def candidates(
     if len(facts) < 2:
         return none
     X = _rows([sig.stems for sig in signatures], idf, default)
-    i, j = candidate_pairs(X, CANDIDATE_COSINE)
+    i, j = pairs_possibly_above(X, CANDIDATE_COSINE)
     cos = _row_dots(X, X, i, j)
     small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
     keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
@@ -431,10 +431,12 @@ def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> tup
     return [ln for ln in likely if ln in best], likely
 
 
-def with_support(pool: Pool) -> Pool:
+def with_support(pool: Pool, signatures: Sequence[Signature] | None = None) -> Pool:
     """The pool with each fact's `support` (the facts that carry its claim) and `repeats`
-    (the facts that report the same claim, support included)."""
-    signatures = [signature(f.text) for f in pool.facts]
+    (the facts that report the same claim, support included); `signatures`: each fact's
+    (the pool's build has made them), made here when not given."""
+    if signatures is None:
+        signatures = [signature(f.text) for f in pool.facts]
     support, repeats = support_links(pool.facts, signatures)
     found: dict[int, set[int]] = defaultdict(set)
     alike: dict[int, set[int]] = defaultdict(set)
@@ -459,31 +461,14 @@ def with_support(pool: Pool) -> Pool:
     return replace(pool, facts=facts)
 
 
-def supported_articles(pool: Pool, fact: Fact, index: Mapping[str, int] | None = None) -> tuple[str, ...]:
-    """The fact's articles and those of the facts supporting it, in input order: every
-    article that reports the claim, in its own words or in the same ones."""
+def supported_articles(pool: Pool, fact: Fact, row: Mapping[str, int]) -> tuple[str, ...]:
+    """The fact's articles and those of the facts of the pool (`row`: fact id -> index)
+    supporting it, in input order: every article that reports the claim, in its own words or
+    in the same ones. (The pool's index holds them: `PoolIndex.credit`.)"""
     if not fact.support:
         return fact.articles
-    by_id = index if index is not None else {f.id: k for k, f in enumerate(pool.facts)}
     arts = set(fact.articles)
     for fid in fact.support:
-        arts.update(pool.facts[by_id[fid]].articles)
+        if fid in row:
+            arts.update(pool.facts[row[fid]].articles)
     return tuple(a.id for a in pool.articles if a.id in arts)
-
-
-def supported_origins(pool: Pool) -> np.ndarray:
-    """Independent origins (syndication families) reporting each fact's claim, support included."""
-    by_id = {f.id: k for k, f in enumerate(pool.facts)}
-    return np.array(
-        [len({pool.families.get(a, a) for a in supported_articles(pool, f, by_id)}) or 1 for f in pool.facts],
-        dtype=float,
-    )
-
-
-def add_support(pool: Pool, similar: dict[int, list[int]]) -> None:
-    """Each fact's repeats (support included) added to its near repeats (fact index ->
-    indices), in place: two reports of one claim would tell the reader one thing twice."""
-    by_id = {f.id: k for k, f in enumerate(pool.facts)}
-    for i, f in enumerate(pool.facts):
-        for fid in f.repeats:
-            similar.setdefault(i, []).append(by_id[fid])

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from briefing.models import Pool
-from briefing.pool.index import features, text_vector
-from briefing.pool.support import supported_origins
+from briefing.pool.index import PoolIndex, text_vector
 from briefing.settings import RankWeights
 
 
@@ -35,13 +33,12 @@ def _scaled(v: np.ndarray) -> np.ndarray:
     return v / top if top > 0 else np.zeros_like(v)
 
 
-def query_vector(pool: Pool, query: str, expansion: float) -> np.ndarray:
-    """The query over the pool's stems, expanded with the words that share facts with it
+def query_vector(index: PoolIndex, query: str, expansion: float) -> np.ndarray:
+    """The query over the facts' stems, expanded with the words that share facts with it
     (one step of pseudo-relevance feedback, weighted by how on-topic each fact is)."""
-    feats = features(pool)
-    q = text_vector(feats, query)
+    q = text_vector(index.terms, query)
     if expansion > 0 and q.any():
-        X = feats.tfidf
+        X = index.terms.tfidf
         related = X.T @ (X @ q)
         norm = float(np.linalg.norm(related))
         if norm > 0:
@@ -50,28 +47,27 @@ def query_vector(pool: Pool, query: str, expansion: float) -> np.ndarray:
     return q
 
 
-def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.ndarray:
+def default_scores(index: PoolIndex, query: str | None, weights: RankWeights) -> np.ndarray:
     """Centrality + concept coverage + lead position + corroboration, times sentence quality.
 
     With a query, LexRank's random jumps go mostly to on-topic facts (topic-sensitive
     LexRank) and similarity to the expanded query is added."""
-    feats = features(pool)
-    X = feats.tfidf
+    terms = index.terms
+    X = terms.tfidf
     n = X.shape[0]
     teleport = np.full(n, 1.0 / n)
     relevance = np.zeros(n)
     if query:
-        relevance = X @ query_vector(pool, query, weights.query_expansion)
+        relevance = X @ query_vector(index, query, weights.query_expansion)
         if relevance.sum() > 0:
             share = min(max(weights.query_teleport, 0.0), 1.0)
             teleport = (1.0 - share) * teleport + share * relevance / relevance.sum()
     central = _scaled(lexrank(X, teleport, weights.damping))
-    concept = np.where(feats.concept_weight >= weights.min_concept, feats.concept_weight, 0.0)
-    coverage = _scaled(feats.concepts @ concept)
-    lead = np.exp(-feats.lead / max(weights.position_scale, 1e-9))
-    origins = supported_origins(pool)  # independent reports of the claim, in any words
-    most = origins.max()
-    corroboration = (origins - 1) / (most - 1) if most > 1 else np.zeros(n)
+    concept = np.where(terms.concept_weight >= weights.min_concept, terms.concept_weight, 0.0)
+    coverage = _scaled(terms.concepts @ concept)
+    lead = np.exp(-index.lead / max(weights.position_scale, 1e-9))
+    most = index.origins.max()
+    corroboration = (index.origins - 1) / (most - 1) if most > 1 else np.zeros(n)
     score = (
         weights.centrality * central
         + weights.coverage * coverage
@@ -79,4 +75,4 @@ def _default_scores(pool: Pool, query: str | None, weights: RankWeights) -> np.n
         + weights.corroboration * corroboration
         + weights.query * _scaled(relevance)
     )
-    return score * feats.quality**weights.quality
+    return score * index.quality**weights.quality

@@ -1,4 +1,4 @@
-"""Rank: score every fact of a pool. The only module that imports sumy.
+"""Rank: score every fact of a pool, through its index. The METHODS registry.
 
 `default` is the project's own ranker; every sumy summarizer is selectable by its own name
 and is fed the deduplicated pool (one sumy sentence per fact) through our tokenizer.
@@ -6,14 +6,14 @@ and is fed the deduplicated pool (one sumy sentence per fact) through our tokeni
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections.abc import Iterable
 
 import numpy as np
 
 from briefing.errors import BriefingError
-from briefing.models import Pool
-from briefing.rank.default import _default_scores
-from briefing.rank.sumy_adapter import _sumy_scores
+from briefing.pool.index import PoolIndex
+from briefing.rank.default import default_scores
+from briefing.rank.sumy_adapter import sumy_scores
 from briefing.settings import RankWeights
 
 SUMY_METHODS = (
@@ -39,29 +39,37 @@ class UnknownMethodError(BriefingError):
     pass
 
 
-_SUMY_CACHE: OrderedDict[tuple, tuple[Pool, np.ndarray]] = OrderedDict()
+def _check(method: str) -> None:
+    if method not in METHODS:
+        raise UnknownMethodError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
 def score_facts(
-    pool: Pool,
+    index: PoolIndex,
     method: str = "default",
     query: str | None = None,
     weights: RankWeights = DEFAULT_WEIGHTS,
 ) -> np.ndarray:
-    """One score per fact of the pool, aligned with `pool.facts`."""
-    if method not in METHODS:
-        raise UnknownMethodError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if not pool.facts:
+    """One score per fact of the indexed pool, aligned with its facts."""
+    _check(method)
+    if not index.facts:
         return np.zeros(0)
     if method == "default":
-        return _default_scores(pool, query, weights)
-    # sumy's methods ignore the query (Edmundson takes it as bonus words), and are slow: the
-    # sections of one briefing share one run.
-    key = (id(pool), method, query if method == "edmundson" else None)
-    hit = _SUMY_CACHE.get(key)
-    if hit is None or hit[0] is not pool:
-        hit = (pool, _sumy_scores(pool, method, query))
-        _SUMY_CACHE[key] = hit
-        while len(_SUMY_CACHE) > 8:
-            _SUMY_CACHE.popitem(last=False)
-    return hit[1].copy()
+        return default_scores(index, query, weights)
+    return sumy_scores(index.pool, method, query)
+
+
+def score_queries(
+    index: PoolIndex,
+    method: str,
+    queries: Iterable[str | None],
+    weights: RankWeights = DEFAULT_WEIGHTS,
+) -> dict[str | None, np.ndarray]:
+    """Scores for each query (None: the briefing's own ranking, no query). sumy's methods
+    ignore the query (Edmundson takes it as bonus words) and are slow: one run serves all."""
+    _check(method)
+    out: dict[str | None, np.ndarray] = {}
+    for query in dict.fromkeys(queries):
+        shared = method in SUMY_METHODS and method != "edmundson" and out
+        out[query] = next(iter(out.values())).copy() if shared else score_facts(index, method, query, weights)
+    return out

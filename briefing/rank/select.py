@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefing.models import Pool
-from briefing.pool.index import features
+from briefing.pool.index import PoolIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +29,7 @@ class Budget:
 
 
 def select_facts(
-    pool: Pool,
+    index: PoolIndex,
     scores: np.ndarray,
     budget: Budget,
     exclude: Collection[str] = (),
@@ -50,29 +49,16 @@ def select_facts(
     `fill`: then the last fact may run past the budget (for evaluations that cut summaries to
     N words).
     """
-    facts = pool.facts
-    n = len(facts)
+    n = len(index.facts)
     if n == 0:
         return []
-    feats = features(pool)
-    X = feats.tfidf
+    X = index.terms.tfidf
     s = np.asarray(scores, dtype=float)
     span = float(s.max() - s.min())
     prior = (s - s.min()) / span if span > 0 else np.zeros(n)
-    open_ = np.array([f.id not in exclude for f in facts])
-    if coverage:
-        present = X.copy()
-        present.data[:] = 1.0  # a fact's words, each once
-        centroid = np.asarray(X.sum(axis=0)).ravel() ** centroid_power
-        c_norm = float(np.linalg.norm(centroid)) or 1.0
-        own = present @ centroid  # each fact's overlap with the centroid
-        sizes = np.asarray(present.sum(axis=1)).ravel()
-        summary = np.zeros(X.shape[1])
-        s_dot_c = s_sq = 0.0
-    else:
-        order = np.lexsort((np.arange(n), -s))
-        rank_bonus = np.empty(n)
-        rank_bonus[order] = -np.arange(n, dtype=float)
+    open_ = np.array([f.id not in exclude for f in index.facts])
+    cover = _Coverage(X, centroid_power) if coverage else None
+    rank_bonus = None if coverage else _rank_bonus(s)
     chosen: list[int] = []
     words = 0
     while open_.any():
@@ -80,24 +66,51 @@ def select_facts(
             break
         if budget.words is not None and words >= budget.words:
             break
-        if coverage:
-            overlap = present @ summary
-            norm = np.sqrt(np.maximum(s_sq + 2.0 * overlap + sizes, 1e-12)) * c_norm
-            value = (s_dot_c + own) / norm + score_weight * prior
-        else:
-            value = rank_bonus
+        value = cover.value() + score_weight * prior if cover is not None else rank_bonus
         i = int(np.argmax(np.where(open_, value, -np.inf)))
         open_[i] = False
-        n_words = int(feats.words[i])
+        n_words = int(index.words[i])
         if budget.words is not None and words + n_words > budget.words and not (fill and chosen):
             continue
         if redundancy is not None and chosen and (X[chosen] @ X[i].T).max() > redundancy:
             continue
         chosen.append(i)
         words += n_words
-        if coverage:
-            row = present.getrow(i)
-            summary[row.indices] += row.data
-            s_dot_c = float(summary @ centroid)
-            s_sq = float(summary @ summary)
+        if cover is not None:
+            cover.add(i)
     return chosen
+
+
+def _rank_bonus(s: np.ndarray) -> np.ndarray:
+    """Pure score order as a value to maximise: the best fact 0, the next -1, ..."""
+    n = len(s)
+    order = np.lexsort((np.arange(n), -s))
+    bonus = np.empty(n)
+    bonus[order] = -np.arange(n, dtype=float)
+    return bonus
+
+
+class _Coverage:
+    """How close the selection, taken as one bag of words, comes to the pool's centroid if
+    each fact were added (cosine, the centroid sharpened by a power)."""
+
+    def __init__(self, X, centroid_power: float) -> None:
+        self.present = X.copy()
+        self.present.data[:] = 1.0  # a fact's words, each once
+        self.centroid = np.asarray(X.sum(axis=0)).ravel() ** centroid_power
+        self.c_norm = float(np.linalg.norm(self.centroid)) or 1.0
+        self.own = self.present @ self.centroid  # each fact's overlap with the centroid
+        self.sizes = np.asarray(self.present.sum(axis=1)).ravel()
+        self.summary = np.zeros(X.shape[1])
+        self.s_dot_c = self.s_sq = 0.0
+
+    def value(self) -> np.ndarray:
+        overlap = self.present @ self.summary
+        norm = np.sqrt(np.maximum(self.s_sq + 2.0 * overlap + self.sizes, 1e-12)) * self.c_norm
+        return (self.s_dot_c + self.own) / norm
+
+    def add(self, i: int) -> None:
+        row = self.present.getrow(i)
+        self.summary[row.indices] += row.data
+        self.s_dot_c = float(self.summary @ self.centroid)
+        self.s_sq = float(self.summary @ self.summary)

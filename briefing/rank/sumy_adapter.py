@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from briefing.models import Pool
-from briefing.text.stems import WORD, stop_words
+from briefing.text.lexicon import ranking_stop_words
+from briefing.text.stems import WORD
 
 
 class _Tokenizer:
@@ -48,7 +49,7 @@ def _sumy_summarizer(method: str, bonus_words: tuple[str, ...]):
     }
     stemmer = Stemmer("english")
     summarizer = classes[method](stemmer)
-    stop = sorted(stop_words())
+    stop = sorted(ranking_stop_words())
     if method == "edmundson":
         # As sumy's own command line sets it up: headings' words are the bonus words, else the
         # parser's built-in lists (which are Czech, so they match nothing in English text).
@@ -85,7 +86,7 @@ def _sumy_document(pool: Pool, tok: _Tokenizer):
     return ObjectDocumentModel(paragraphs), index
 
 
-def _sumy_scores(pool: Pool, method: str, query: str | None) -> np.ndarray:
+def sumy_scores(pool: Pool, method: str, query: str | None) -> np.ndarray:
     """Each fact's rating under a sumy method, as the method itself rates it; higher is better.
 
     Every sumy summarizer ends in `_get_best_sentences(sentences, count, rating, ...)` with the

@@ -39,6 +39,7 @@ from briefing.read.furniture import (
     _strip_desk_notes,
     _tidy_name,
     _words,
+    footer_sentences_removed,
     is_caption,
     is_footer,
     is_hash,
@@ -110,6 +111,26 @@ def _classify(line: str, meta: dict[str, str], sites: list[tuple[int, str]]) -> 
     if is_heading_like(line):
         return HEADING
     return BODY
+
+
+# A byline run into the dateline of the lead: `By Jane Doe, Reuters WASHINGTON (Reuters) — ...`.
+_CAPS_WORD = re.compile(r"\s(?=[A-Z][A-Z'’.\-]+[ ,(])")
+
+
+def _leading_byline(line: str, meta: dict[str, str]) -> str:
+    """The lead without a byline that runs into its dateline (the byline goes to metadata)."""
+    if not line.startswith(("By ", "BY ", "by ")):
+        return line
+    cut = None
+    for m in _CAPS_WORD.finditer(line, 3, 90):  # the last place a dateline can start wins
+        d = DATELINE.match(line[m.end():])
+        if d and len(line) - m.end() - d.end() >= 20:
+            cut = m
+    if cut is None:
+        return line
+    who = re.split(r"\s*[,|]\s*", line[3 : cut.start()].strip())[0]
+    meta.setdefault("byline", _tidy_people(who))
+    return line[cut.end():]
 
 
 def _tidy_people(names: str) -> str:
@@ -221,6 +242,8 @@ def clean_article(article: Article) -> Article:
                     title = heading
                 elif not meta.get("byline") and re.fullmatch(_PERSON, heading) and title:
                     meta["byline"] = heading
+                elif _words(heading) >= 4 and _norm(heading) not in (_norm(title), _norm(article.title)):
+                    subheads.append(heading)  # a standfirst under the headline: structure, not a bullet
                 continue
             if first < i < last:
                 subheads.append(heading)
@@ -233,6 +256,7 @@ def clean_article(article: Article) -> Article:
             subheads.append(line)
             continue
         if i <= first + 8:
+            line = _leading_byline(line, meta)
             d = DATELINE.match(line)
             if d and len(line) - d.end() >= 20:
                 wire = d.group("wire1") or d.group("wire2") or ""
@@ -240,6 +264,7 @@ def clean_article(article: Article) -> Article:
                     meta.setdefault("wire", wire.strip())
                 meta.setdefault("dateline", line[: d.end()].strip(" —–-_:"))
                 line = line[d.end() :]
+        line = footer_sentences_removed(line)
         key = _norm(line)
         if len(key) > 40 and key in seen:
             continue  # a paragraph the page repeats (often the lead)

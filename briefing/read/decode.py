@@ -83,15 +83,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def binary_kind(data: bytes) -> str | None:
-    """A reason if the bytes are not text (known binary signature, NUL bytes), else None."""
+    """A reason if the bytes are not text (known binary signature, many NUL bytes), else None."""
     for prefix, name in _BINARY_MAGIC.items():
         if data.startswith(prefix):
             return f"binary file ({name}), not text"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
         return None  # UTF-16 has NULs by design
-    if b"\x00" in data[:65536]:
-        return "binary file (contains NUL bytes), not text"
     head = data[:65536]
+    # A few stray NUL bytes (a bad copy, a CMS glitch) do not make a page binary; binary data is
+    # full of them, and in runs.
+    nuls = head.count(0)
+    if nuls and (200 * nuls > len(head) or b"\x00" * 8 in head):
+        return "binary file (contains NUL bytes), not text"
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls >= 4 and controls / len(head) > 0.05:
         return "binary file (mostly control bytes), not text"

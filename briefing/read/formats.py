@@ -1,4 +1,4 @@
-"""Article formats: front matter, JSON records and clusters, HTML pages, plain text."""
+"""Article formats: front matter, JSON records and clusters, HTML pages (read in page.py), plain text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 
 from briefing.models import Article, Skip
 from briefing.read.decode import article_id, normalize_text
-from briefing.text.dates import _iso_date
+from briefing.read.page import article_from_html
+from briefing.text.dates import iso_date
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def _from_record(record: dict, source: str) -> Article | None:
         text=text,
         title=_field(record, "title", "headline"),
         outlet=_field(record, "outlet", "source", "site", "sitename", "site_name", "publisher"),
-        date=_iso_date(_field(record, "date", "published", "pubdate", "date_published", "published_at")),
+        date=iso_date(_field(record, "date", "published", "pubdate", "date_published", "published_at")),
         url=_field(record, "url", "link"),
         byline=_field(record, "byline", "author", "authors"),
     )
@@ -129,51 +130,6 @@ def records_from_json(text: str, source: str) -> tuple[list[Article], list[Skip]
     return articles, skipped
 
 
-def article_from_html(html: str | bytes, source: str, url: str = "") -> Article:
-    """Extract the article body and metadata (title, site, date, author, url) with trafilatura."""
-    import trafilatura
-
-    def extract(with_metadata: bool):
-        return trafilatura.bare_extraction(
-            html,
-            url=url or None,
-            include_comments=False,
-            include_tables=False,
-            include_formatting=True,  # headings come out as `#` lines, paragraphs as blank-line blocks
-            with_metadata=with_metadata,
-            # Pages may be dated in the future (embargoed, scheduled, or invented examples).
-            date_extraction_params={"original_date": True, "max_date": "2100-12-31"},
-        )
-
-    # trafilatura and htmldate can trip on malformed markup (fuzzing found `<svg><!DOCTYPE html>`
-    # raising an AssertionError in lxml): fall back to the text without metadata, then give up
-    # with a reason rather than a traceback.
-    try:
-        doc = extract(with_metadata=True)
-    except Exception:
-        try:
-            doc = extract(with_metadata=False)
-        except Exception as exc:
-            raise ValueError(f"could not parse the HTML ({type(exc).__name__})") from None
-    text = normalize_text(getattr(doc, "text", None) or "") if doc is not None else ""
-    if not text.strip():
-        raise ValueError("no article text could be extracted from the HTML")
-
-    def meta(name: str) -> str:
-        return normalize_text(str(getattr(doc, name, None) or "")).strip()
-
-    return Article(
-        id=article_id(source, text),
-        source=source,
-        text=text,
-        title=meta("title"),
-        outlet=meta("sitename"),
-        date=_iso_date(meta("date")),
-        url=url or meta("url"),
-        byline=meta("author"),
-    )
-
-
 def _looks_like_html(text: str) -> bool:
     head = text[:2048].lstrip().lower()
     return head.startswith(("<!doctype html", "<html", "<?xml")) and "<body" in text[:200000].lower()
@@ -198,7 +154,7 @@ def articles_from_text(text: str, source: str, kind: str, url: str = "") -> tupl
             text=body,
             title=meta.get("title", ""),
             outlet=meta.get("outlet", "") or meta.get("source", "") or meta.get("site", ""),
-            date=_iso_date(meta.get("date", "")),
+            date=iso_date(meta.get("date", "")),
             url=url or meta.get("url", ""),
             byline=meta.get("byline", "") or meta.get("author", ""),
         )

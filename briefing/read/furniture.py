@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from briefing.text.dates import _DATE_PATTERNS, parse_date
+from briefing.read.pleas import (  # noqa: F401  (re-exported with the other line classifiers)
+    _NOTICE,
+    _READER,
+    MAX_NOISE_WORDS,
+    _is_quote_attributed,
+    _words,
+    footer_sentences_removed,
+    is_footer,
+)
+from briefing.text.dates import DATE_PATTERNS, parse_date
 
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\.?"
 
@@ -28,7 +37,7 @@ def _date_line(line: str) -> str:
     if not date:
         return ""
     leftover = rest
-    for pattern in _DATE_PATTERNS:
+    for pattern in DATE_PATTERNS:
         leftover = pattern.sub(" ", leftover)
     leftover = re.sub(rf"\b{_WEEKDAY}|{_TIME}|\b(?:at|on|the|gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt)\b", " ", leftover, flags=re.I)
     return date if not re.search(r"[A-Za-z]{2,}", leftover) else ""
@@ -101,45 +110,8 @@ PROMO = re.compile(
 )
 
 
-# Marketing footers: what the site sells or asks of the reader.
-_FOOTER_WORDS = re.compile(  # matched against the lower-cased line (faster than re.I)
-    r"subscri(?:be|ption|ber)|newsletter|sign(?:ing)? up|\bregister\b|e-?paper|digital edition|"
-    r"print edition|\bapps?\b|app store|google play|follow us|like us on|\bcookies?\b|"
-    r"privacy (?:policy|notice)|terms (?:of|and) (?:use|service|conditions)|all rights reserved|"
-    r"copyright|©|support (?:our|independent|quality) journalism|become a (?:member|subscriber|supporter)|"
-    r"\bdonat(?:e|ion)|\binbox\b|instant access|unlimited access|free trial|already a subscriber|"
-    r"click here|tap here|get in touch|send us|tip[- ]?off|story tip|notifications|alerts"
-)
-
-
-# A footer line contains at least one of these words (a quick test before the full patterns).
-_FOOTER_TRIGGERS = frozenset(
-    "subscribe subscribed subscription subscriptions subscriber subscribers newsletter newsletters "
-    "sign signing register e-paper epaper edition app apps follow like cookie cookies privacy terms "
-    "rights copyright support become donate donation donations inbox access trial click tap touch "
-    "send tip tips tip-off tip-offs notifications alerts store play".split()
-)
-
-
-# Talking to the reader: "you"/"our"/"us" in lower case or opening a sentence ("US", the
-# country, is not "us"), or an imperative at the start of the line.
-_READER = re.compile(
-    r"\b(?:you|your|yours|our|us)\b|(?:^|[.!?]\s+)(?:You|Your|Yours|Our)\b|"
-    r"^(?i:subscribe|sign|register|buy|download|get|join|follow|keep up|"
-    r"stay|read|click|tap|support|donate|listen|watch|like|share|discover|don't|never miss|want|"
-    r"enjoy|try|unlock|access|enable|allow|turn on|log|create|continue|already|for (?:more|the latest))\b"
-)
-
-
-# A copyright notice, not the word: "© 2024 X", "Copyright 2024", "All rights reserved".
-_NOTICE = re.compile(r"©|(?i:all rights reserved|^copyright\b(?!\s+(?-i:[a-z]))|\bcopyright\s*(?:\(c\)|(?:19|20)\d\d))")
-
-
 # Old wire copy types a dash as a spaced underscore ("Pinochet _ a senator"); show it as one.
 _WIRE_DASH = re.compile(r"(?<= )_(?= )")
-
-
-_REPORTED = re.compile(r"\b(?:said|says|told|according to|announced|reported)\b")
 
 
 _SITE = re.compile(r"\b([A-Za-z][\w\-]*[A-Za-z0-9](?:\.(?:co|com|org|net|gov|ac))?\.(?:[a-z]{2}|com|org|net|news|info|media|online|site|tv|fm))\b")
@@ -297,14 +269,6 @@ def _ends_with_function_word(line: str) -> bool:
     return line.rsplit(None, 1)[-1].lower() in _FUNCTION_WORDS
 
 
-# Furniture lines are short; longer lines are reporting (and skip the costlier checks).
-MAX_NOISE_WORDS = 60
-
-
-def _words(line: str) -> int:
-    return len(line.split())
-
-
 def is_navigation(line: str) -> bool:
     """Page chrome: interface words, menus, breadcrumbs, 'READ MORE: ...' promotions."""
     if _words(line) <= 8 and not TERMINAL.search(line) and NAV_LINE.match(line):
@@ -314,35 +278,31 @@ def is_navigation(line: str) -> bool:
     return bool(PROMO.match(line) and _words(line) <= 30 and not _is_quote_attributed(line))
 
 
-def _is_quote_attributed(line: str) -> bool:
-    return bool(re.search(r"[“\"].*\b(?:said|says|told|added|asked|wrote)\b|\b(?:said|says|told)\b.*[“\"]", line))
+# A description that ends in who took or supplied the picture, after its last sentence:
+# `... removed from the water in Las Croabas. By U.S. CUSTOMS AND BORDER PROTECTION`.
+TRAILING_CREDIT = re.compile(rf"[.!?][\"”’]?\s+(?i:by|courtesy(?: of)?|photo(?:graph)? by)\s+(?:{_PEOPLE}|[A-Z][A-Z.&'’/ -]+[A-Z.])$")
 
 
-def is_footer(line: str) -> bool:
-    """Marketing that talks to the reader: subscribe, newsletter, e-paper, app, cookies, ©."""
-    if _words(line) > MAX_NOISE_WORDS:
-        return False
-    low = line.lower()
-    words = {w.strip(".,:;!?()[]\"'“”‘’|") for w in low.split()}
-    if words.isdisjoint(_FOOTER_TRIGGERS) and "©" not in low:
-        return False
-    if not _FOOTER_WORDS.search(low):
-        return False
-    if _is_quote_attributed(line):
-        return False
-    if _REPORTED.search(line) and _words(line) >= 12:
-        return False  # news reported about subscriptions, apps or copyright, not a plea to the reader
-    return bool(_READER.search(line) or _NOTICE.search(line))
+# Where the people stand in a picture: `(left)`, `(second right)`, `(L-R)`, `(centre)`.
+POSITION = re.compile(r"\((?i:(?:far |second |third |from |pictured |top |bottom )?(?:left|right|centre|center|"
+                      r"l-r|r-l|l to r|front|back|top|bottom|above|below|inset|foreground|background)"
+                      r"(?: (?:to right|row|left|right))?)\)")
 
 
 def is_caption(line: str) -> bool:
     """A photo caption or credit: a description ending in `(Name/Outlet)`, `(Photo: ...)`,
-    `Photo: Name`, or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
+    `Photo: Name` or `. By NAME`, one placing people in the picture (`Hill (right) looks on`),
+    or a line opening with `Photo:`/`FILE -`/`Image caption,`."""
     if line.startswith(("“", '"', "‘")):
         return False
-    if _words(line) <= 8 and CREDIT_ONLY.match(line):
+    n = _words(line)
+    if n <= 8 and CREDIT_ONLY.match(line):
         return True
-    if CAPTION_LEAD.match(line) and _words(line) < 60:
+    if CAPTION_LEAD.match(line) and n < 60:
+        return True
+    if n <= 60 and "(" in line and POSITION.search(line) and not re.search(r"[“”\"]", line):
+        return True
+    if n <= 60 and TRAILING_CREDIT.search(line):
         return True
     if not line.endswith(")") and not re.search(r"(?i:photo|image|picture|credit)", line):
         return False

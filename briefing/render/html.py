@@ -23,9 +23,10 @@ h2 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; border-bottom: 1px solid #ddd;
 ul, ol { padding-left: 1.3rem; } li { margin: 0.35rem 0; }
 em { color: #666; font-size: 0.9em; } code { font-size: 0.85em; word-break: break-all; }
 a { color: inherit; text-decoration: none; } li:target { background: #fff3b0; }
+a.url { color: #0b57d0; text-decoration: underline; font-size: 0.85em; overflow-wrap: anywhere; }
 @media (prefers-color-scheme: dark) {
   body { color: #e8e8e8; background: #161616; } h1 + p, em { color: #aaa; }
-  h2 { border-color: #444; } }
+  h2 { border-color: #444; } a.url { color: #8ab4f8; } }
 """.strip()
 
 
@@ -52,12 +53,24 @@ def _link_sources(body: str, count: int) -> str:
     return head + sep + tail
 
 
+# A code span holding nothing but an absolute http(s) URL is how the source list writes a
+# source's address: it becomes a link (no quote, space or angle bracket can be in it, and
+# markdown has already escaped its `&`, so it is safe as an attribute as it stands).
+_CODE_URL = re.compile(r"<code>(https?://[^\s<>\"'`]+)</code>")
+
+
+def link_urls(fragment: str) -> str:
+    """Source addresses as real links, opened without the briefing's page as referrer."""
+    return _CODE_URL.sub(
+        lambda m: f'<a class="url" href="{m.group(1)}" rel="noopener noreferrer">{m.group(1)}</a>', fragment)
+
+
 def render_html(briefing: Briefing) -> str:
     md = render_markdown(briefing, cite=_placeholder_cites)
     body = markdown.markdown(md, output_format="html")
     # belt and braces: whatever the markdown became, only plain structure survives
     body = nh3.clean(body, tags=_TAGS, attributes={}, url_schemes=set(), strip_comments=True)
-    body = _link_sources(body, len(briefing.sources))
+    body = link_urls(_link_sources(body, len(briefing.sources)))
     title = html.escape(" ".join(briefing.title.split()), quote=True)
     return (
         "<!DOCTYPE html>\n"

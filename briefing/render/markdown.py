@@ -13,12 +13,6 @@ from collections.abc import Callable
 
 from briefing.models import Briefing, Disagreement, Item, Quote
 
-# Characters markdown interprets, escaped with a backslash: every one of them is a valid
-# backslash escape in both CommonMark and Python-Markdown. `<`, `>` and `&` become entities
-# instead, since Python-Markdown keeps "\<" as a backslash and raw HTML.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!])")
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -28,14 +22,51 @@ def plain(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
 
+# What markdown would read as markup, and only that, is escaped (CommonMark and Python-Markdown
+# alike): text that holds no markup reads the same in the plain-text mail part as in the page.
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # before ASCII punctuation it would escape it
+_UNDERSCORES = re.compile(r"_+")
+_LINK_BRACKETS = re.compile(r"\]\s*[(\[:]")  # `[text](url)`, `[text][ref]`, `[ref]: url`
+_TAG_OPEN = re.compile(r"<(?=\S)")  # a tag, comment, autolink or `<x@y>` mail link
+_ENTITY = re.compile(r"&(?=#\d|#[xX][0-9a-fA-F]|[A-Za-z0-9]+;)")
+_LIST_START = re.compile(r"^([-+])|^(\d{1,9})([.)])(?=\s|$)")  # "- x", "--" (a rule, after the bullet), "1. x"
+_HEADING_START = re.compile(r"^#")  # Python-Markdown needs no space after it
+_TRAILING_HASHES = re.compile(r"#+$")  # a heading's closing sequence
+
+
+def _underscores(text: str) -> str:
+    """`_` runs that could open or close emphasis: not those inside a word (`green_fund`)."""
+    def one(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        inside = before.isalnum() and after.isalnum()
+        return m.group(0) if inside else m.group(0).replace("_", "\\_")
+    return _UNDERSCORES.sub(one, text)
+
+
 def escape_md(text: str) -> str:
-    """Make article text inert in markdown: no links, images, headings, HTML or code."""
+    """Make article text inert in markdown: no links, images, headings, HTML or code. Only
+    what markdown would read as markup is escaped, so ordinary text stays as it is."""
     text = plain(text)  # one line: no block structure can start inside it
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "1." or "1)" would start a list
-    text = re.sub(r"^([-+])", r"\\\1", text)  # "-" or "+" would start a list
-    return re.sub(r"^~", "&#126;", text)  # "~~~" would open a code fence (no "\~" in Python-Markdown)
+    if "\\" in text:
+        text = _BACKSLASH.sub(r"\\\\", text)
+    text = text.replace("`", "\\`").replace("*", "\\*")
+    if "_" in text:
+        text = _underscores(text)
+    if "]" in text and _LINK_BRACKETS.search(text):
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    if "&" in text:
+        text = _ENTITY.sub("&amp;", text)
+    if "<" in text:
+        text = _TAG_OPEN.sub("&lt;", text)
+    if text.endswith("#"):
+        text = _TRAILING_HASHES.sub(lambda m: "\\#" * len(m.group(0)), text)
+    if text[:1] in "-+>#~0123456789":
+        text = _LIST_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+        text = _HEADING_START.sub(r"\\#", text)
+        text = re.sub(r"^>", r"\\>", text)
+        text = re.sub(r"^~(?=~~)", "&#126;", text)  # "~~~" would open a code fence (no "\~" in Python-Markdown)
+    return text
 
 
 def _code(text: str) -> str:

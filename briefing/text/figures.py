@@ -4,41 +4,22 @@ names and days, as the disputes and repeats stages compare them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from briefing.text.lexicon import ENGLISH_STOP_WORDS
-
-_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-
-
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-
-
-_SCALE = {
-    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}
-
-
-_CURRENCY_SIGN = {"€": "EUR", "£": "GBP", "$": "USD", "us$": "USD", "¥": "JPY"}
-
-
-_CURRENCY_WORD = {
-    "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
-    "dollar": "USD", "dollars": "USD", "yen": "JPY", "rouble": "RUB", "roubles": "RUB",
-    "ruble": "RUB", "rubles": "RUB", "hryvnia": "UAH", "yuan": "CNY",
-}
-
+from briefing.text.lexicon import (
+    CURRENCY_NAMES,
+    CURRENCY_SIGNS,
+    ENGLISH_STOP_WORDS,
+    MONTHS,
+    REMAINDER_WORDS,
+    SCALES,
+    SMALL_NUMBERS,
+    TENS,
+    TIME_UNITS,
+    UNIT_STOP_WORDS,
+    WEEKDAYS,
+)
 
 _QUALIFIERS = re.compile(
     r"\b(?:more than|less than|fewer than|over|under|about|around|roughly|nearly|almost|"
@@ -48,7 +29,7 @@ _QUALIFIERS = re.compile(
 )
 
 
-_WORD_NUM = "|".join(sorted([*_SMALL, *_TENS], key=len, reverse=True))
+_WORD_NUM = "|".join(sorted([*SMALL_NUMBERS, *TENS], key=len, reverse=True))
 
 
 # The lookahead (a space, digit, currency sign or a number word's first letter) rejects every
@@ -68,8 +49,8 @@ _NUMBER = re.compile(
 
 
 # Every number word starts with one of these (a start found in excess only costs a try).
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twe", "thir", "fift", "fort")
+_NUMBER_WORD_STARTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                       "ten", "eleven", "twe", "thir", "fift", "fort")
 
 
 # Characters that re.IGNORECASE matches with an ASCII letter although str.lower() does not
@@ -116,39 +97,7 @@ def _scan(pattern: re.Pattern[str], text: str, words: Sequence[str], back: int) 
 def _numbers(text: str) -> Iterator[re.Match[str]]:
     """`_NUMBER.finditer(text)`, faster: a match's number starts at most 4 characters after the
     match (a currency "US$" and a space), with a digit or a number word."""
-    return _scan(_NUMBER, text, _NUMBER_WORDS, 4)
-
-
-_UNIT_STOP = frozenset(
-    """of in on at across from to for with by into over after before during than the a an and
-    or as that which who were was are is had has have been be per each this its their his her
-    more most less said says would will could can may might also while against about among
-    between through since until within without near toward towards""".split()
-)
-
-
-_TIME_UNITS = frozenset(
-    """second minute hour day week weekend month year decade century time night morning
-    evening a.m p.m am pm o'clock local""".split()
-)
-
-
-# A figure of "other", "more" or "new" things counts a part, not the whole: never compared.
-_REMAINDER = frozenset("other another additional further remaining extra new".split())
-
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
-    )
-    for m in names
-}
+    return _scan(_NUMBER, text, _NUMBER_WORD_STARTS, 4)
 
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -157,7 +106,7 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_START = "".join(sorted({m[0] for m in MONTHS}))
 
 
-_DATE = re.compile(  # the lookahead as for _NUMBER: a day's digit or a month's first letter
+DATE = re.compile(  # the lookahead as for _NUMBER: a day's digit or a month's first letter
     rf"\b(?=[\d{_MONTH_START}])(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH_RE})\.?|"
     rf"(?P<m2>{_MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
     re.IGNORECASE,
@@ -168,11 +117,11 @@ _MONTH_PREFIXES = tuple(sorted({m[:3] for m in MONTHS}))
 
 
 def _date_matches(text: str) -> Iterator[re.Match[str]]:
-    """`_DATE.finditer(text)`, faster: a match starts at a digit or at a month's name."""
-    return _scan(_DATE, text, _MONTH_PREFIXES, 0)
+    """`DATE.finditer(text)`, faster: a match starts at a digit or at a month's name."""
+    return _scan(DATE, text, _MONTH_PREFIXES, 0)
 
 
-_WEEKDAY = re.compile(
+WEEKDAY = re.compile(
     r"\b(?=[" + "".join(sorted({d[0] for d in WEEKDAYS})) + r"])(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE
 )
 
@@ -193,16 +142,17 @@ def _word_number(text: str) -> float | None:
     parts = re.split(r"[-\s]+", text.casefold())
     total = 0
     for p in parts:
-        if p in _SMALL:
-            total += _SMALL[p]
-        elif p in _TENS:
-            total += _TENS[p]
+        if p in SMALL_NUMBERS:
+            total += SMALL_NUMBERS[p]
+        elif p in TENS:
+            total += TENS[p]
         else:
             return None
     return float(total)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A noun's singular, roughly ("allies" -> "ally", "drones" -> "drone"), folded."""
     w = word.casefold().strip("’'")
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
@@ -211,109 +161,119 @@ def _singular(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=65536)
 def claims(text: str) -> tuple[Claim, ...]:
     """The figures a sentence gives, each with its unit."""
-    return tuple(_claims(text))
+    return _claims(text, [m.span() for m in _date_matches(text)])
 
 
-def _claims(text: str) -> list[Claim]:
-    out: list[Claim] = []
-    date_spans = [m.span() for m in _date_matches(text)]
-    for m in _numbers(text):
-        raw = m.group("num")
-        if any(a <= m.start("num") < b for a, b in date_spans):
-            continue  # the day of a date is a date, compared as such
-        if raw[0].isdigit():
-            value = float(raw.replace(",", ""))
-        else:
-            if m.start("num") and text[m.start("num") - 1].isalpha():
-                continue
-            value = _word_number(raw)
-            if value is None:
-                continue
-        # a number glued to letters ("G7", "COVID-19", "F-16") is a name, not a figure
-        first = m.start("cur") if m.group("cur") else m.start("num")
-        before = text[first - 1] if first else " "
-        after = text[m.end()] if m.end() < len(text) else " "
-        if before.isalnum() or before == "-" or after.isalnum() and not m.group("scale"):
-            continue
-        if text[max(0, first - 2) : first].strip().endswith(":") or text[m.end() : m.end() + 2].startswith(":"):
-            continue  # a clock time ("20:36:08", "9: 38 p.m.")
-        scale = (m.group("scale") or "").casefold()
-        if scale == "m" and not m.group("cur"):
-            continue  # "10m" without a currency is usually metres
-        value *= _SCALE.get(scale, 1.0)
-        rest = text[m.end() :]
-        end = m.end()
-        unit: set[str] = set()
-        label: list[str] = []  # the counted thing as written, for the reader
-        if m.group("cur"):
-            unit.add(_CURRENCY_SIGN[m.group("cur").casefold()])
-        elif m.group("pct"):
-            unit.add("%")
-        else:
-            words = re.findall(r"[A-Za-z’'-]+|[^\sA-Za-z]", rest[:80])
-            k = 0
-            if words[:1] and words[0].casefold() == "of":
-                k = 1  # "26 of Ukraine's allies", "26 of the countries"
-                while k < len(words) and (
-                    words[k].casefold() in {"the", "its", "their", "his", "her", "our"}
-                    or words[k].endswith(("’s", "'s"))
-                ):
-                    k += 1
-            taken = 0
-            while k < len(words) and taken < 4:
-                w = words[k]
-                if not w[:1].isalpha() or w[:1].isupper() and taken:
-                    break
-                if w.casefold() in _CURRENCY_WORD:
-                    unit = {_CURRENCY_WORD[w.casefold()]}
-                    end = m.end() + rest.index(w) + len(w)
-                    break
-                if w.casefold() in _UNIT_STOP:
-                    if w.casefold() == "and" and taken:
-                        k += 1
-                        continue
-                    break
-                unit.add(_singular(w))
-                label.append(w)
-                taken += 1
+def claims_and_days(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
+    """`claims(text)` and `days(text)`, the sentence's dates found once for both."""
+    dates = list(_date_matches(text))
+    return _claims(text, [m.span() for m in dates]), _days(text, dates)
+
+
+def _claims(text: str, date_spans: list[tuple[int, int]]) -> tuple[Claim, ...]:
+    found = (_claim(text, m, date_spans) for m in _numbers(text))
+    return tuple(c for c in found if c is not None)
+
+
+def _claim(text: str, m: re.Match[str], date_spans: list[tuple[int, int]]) -> Claim | None:
+    """The figure of a number match, or None when the number is a date, a name or a time, or
+    counts nothing."""
+    value = _value(text, m, date_spans)
+    if value is None:
+        return None
+    unit, label, end = _unit(text, m, value)
+    if not unit or unit & TIME_UNITS:
+        return None  # durations and times of day ("three days earlier") date other events
+    start = m.start("cur") if m.group("cur") else m.start("num")
+    rest = text[m.end() :]
+    bracketed = text[:start].count("(") > text[:start].count(")")
+    before_word = (text[:start].split()[-1:] or [""])[0].casefold()
+    # "17 of the states": a part of a whole ("40 percent of the flow" is a share, kept)
+    partitive = not m.group("pct") and bool(re.match(r"\s*of\b", rest))
+    aside = (
+        bracketed
+        or partitive
+        or bool(unit & REMAINDER_WORDS)
+        or before_word in REMAINDER_WORDS
+        or before_word in {"from", "to", "between"}  # a change or a range
+        or bool(re.match(r"\s*(?:to|-|–)\s*\d", rest))
+    )
+    return Claim(
+        value,
+        frozenset(u for u in unit if u not in REMAINDER_WORDS),
+        text[start:end].strip(),
+        start,
+        end,
+        bool(_QUALIFIERS.search(text[max(0, m.start() - 40) : m.start()])),
+        aside,
+        " ".join(w for w in label if w.casefold() not in REMAINDER_WORDS),
+    )
+
+
+def _value(text: str, m: re.Match[str], date_spans: list[tuple[int, int]]) -> float | None:
+    """The scaled value of a number match; None when the number is not a figure."""
+    raw = m.group("num")
+    if any(a <= m.start("num") < b for a, b in date_spans):
+        return None  # the day of a date is a date, compared as such
+    if raw[0].isdigit():
+        value = float(raw.replace(",", ""))
+    else:
+        if m.start("num") and text[m.start("num") - 1].isalpha():
+            return None
+        value = _word_number(raw)
+        if value is None:
+            return None
+    # a number glued to letters ("G7", "COVID-19", "F-16") is a name, not a figure
+    first = m.start("cur") if m.group("cur") else m.start("num")
+    before = text[first - 1] if first else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    if before.isalnum() or before == "-" or after.isalnum() and not m.group("scale"):
+        return None
+    if text[max(0, first - 2) : first].strip().endswith(":") or text[m.end() : m.end() + 2].startswith(":"):
+        return None  # a clock time ("20:36:08", "9: 38 p.m.")
+    scale = (m.group("scale") or "").casefold()
+    if scale == "m" and not m.group("cur"):
+        return None  # "10m" without a currency is usually metres
+    return value * SCALES.get(scale, 1.0)
+
+
+def _unit(text: str, m: re.Match[str], value: float) -> tuple[set[str], list[str], int]:
+    """What a figure counts: (its unit, the counted thing as written, where the figure ends)."""
+    if m.group("cur"):
+        return {CURRENCY_SIGNS[m.group("cur").casefold()]}, [], m.end()
+    if m.group("pct"):
+        return {"%"}, [], m.end()
+    rest = text[m.end() :]
+    words = re.findall(r"[A-Za-z’'-]+|[^\sA-Za-z]", rest[:80])
+    k = 0
+    if words[:1] and words[0].casefold() == "of":
+        k = 1  # "26 of Ukraine's allies", "26 of the countries"
+        while k < len(words) and (
+            words[k].casefold() in {"the", "its", "their", "his", "her", "our"} or words[k].endswith(("’s", "'s"))
+        ):
+            k += 1
+    unit: set[str] = set()
+    label: list[str] = []
+    while k < len(words) and len(label) < 4:
+        w = words[k]
+        if not w[:1].isalpha() or w[:1].isupper() and label:
+            break
+        if w.casefold() in CURRENCY_NAMES:
+            return {CURRENCY_NAMES[w.casefold()]}, label, m.end() + rest.index(w) + len(w)
+        if w.casefold() in UNIT_STOP_WORDS:
+            if w.casefold() == "and" and label:
                 k += 1
-            if not unit and 1900 <= value <= 2100 and raw.isdigit() and len(raw) == 4:
-                unit.add("calendar year")
-        if not unit:
-            continue
-        if unit & _TIME_UNITS:
-            continue  # durations and times of day ("three days earlier") date other events
-        approximate = bool(_QUALIFIERS.search(text[max(0, m.start() - 40) : m.start()]))
-        start = first
-        bracketed = text[:start].count("(") > text[:start].count(")")
-        before_word = (text[:start].split()[-1:] or [""])[0].casefold()
-        # "17 of the states": a part of a whole ("40 percent of the flow" is a share, kept)
-        partitive = not m.group("pct") and bool(re.match(r"\s*of\b", rest))
-        aside = (
-            bracketed
-            or partitive
-            or bool(unit & _REMAINDER)
-            or before_word in _REMAINDER
-            or before_word in {"from", "to", "between"}  # a change or a range
-            or bool(re.match(r"\s*(?:to|-|–)\s*\d", rest))
-        )
-        unit = {u for u in unit if u not in _REMAINDER}
-        out.append(
-            Claim(
-                value,
-                frozenset(unit),
-                text[start:end].strip(),
-                start,
-                end,
-                approximate,
-                aside,
-                " ".join(w for w in label if w.casefold() not in _REMAINDER),
-            )
-        )
-    return out
+                continue
+            break
+        unit.add(singular(w))
+        label.append(w)
+        k += 1
+    raw = m.group("num")
+    if not unit and 1900 <= value <= 2100 and raw.isdigit() and len(raw) == 4:
+        unit.add("calendar year")
+    return unit, label, m.end()
 
 
 _DURATION = re.compile(
@@ -344,25 +304,29 @@ def names(text: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
 def days(text: str) -> frozenset[str]:
     """Weekdays and calendar days a sentence names ("thursday", "09-04")."""
-    out = {m.group(1).casefold() for m in _WEEKDAY.finditer(text)}
-    for m in _date_matches(text):
+    return _days(text, _date_matches(text))
+
+
+def _days(text: str, dates: Iterable[re.Match[str]]) -> frozenset[str]:
+    out = {m.group(1).casefold() for m in WEEKDAY.finditer(text)}
+    for m in dates:
         month = MONTHS[(m.group("m1") or m.group("m2")).casefold()]
         day = int(m.group("d1") or m.group("d2"))
         out.add(f"{month:02d}-{day:02d}")
     return frozenset(out)
 
 
-def _without_figures(text: str) -> str:
+def without_figures(text: str) -> str:
+    """The sentence with its figures, dates and weekdays blanked out (each becomes a space)."""
     parts, last = [], 0
     for m in _numbers(text):  # as _NUMBER.sub(" ", text): its matches are never empty
         parts += [text[last : m.start()], " "]
         last = m.end()
     text = "".join(parts) + text[last:]
     parts, last = [], 0
-    for m in _date_matches(text):  # as _DATE.sub(" ", text)
+    for m in _date_matches(text):  # as DATE.sub(" ", text)
         parts += [text[last : m.start()], " "]
         last = m.end()
-    return _WEEKDAY.sub(" ", "".join(parts) + text[last:])
+    return WEEKDAY.sub(" ", "".join(parts) + text[last:])

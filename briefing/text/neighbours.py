@@ -43,7 +43,7 @@ def _as_tuples(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> Iterator
 
 def in_stored_order(X: sp.csr_matrix) -> sp.csr_matrix | None:
     """X with its columns renumbered so every row's stored order is ascending column order
-    (textvec keeps each row in the order its terms were first seen, one order for all rows),
+    (text.tfidf keeps each row in the order its terms were first seen, one order for all rows),
     or None when no renumbering does that. Values and stored order are unchanged."""
     first_seen = np.fromiter(dict.fromkeys(X.indices.tolist()), dtype=np.int64)
     renumber = np.zeros(X.shape[1], dtype=np.int64)
@@ -58,7 +58,7 @@ def in_stored_order(X: sp.csr_matrix) -> sp.csr_matrix | None:
     return out
 
 
-def candidate_pairs(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def pairs_possibly_above(X: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) of rows of X (non-negative, L2-normalised) that may have a cosine above
     `threshold`: a superset of them, never all pairs sharing a column.
 

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.text.lexicon import (
-    _CURRENCY_SIGNS,
-    _CURRENCY_WORDS,
-    _NUMBER_WORDS,
-    _SMALL,
-    _TENS,
-    _UNITS,
     ATTRIBUTION,
+    CURRENCY_SIGNS,
     HONORIFICS,
-    MONTH_NAMES,
-    MONTHS,
+    MERGE_STOP_WORDS,
+    MONTH_ABBREVIATIONS,
+    MONTH_KEYS,
     NEGATIONS,
-    STOP_WORDS,
+    NUMBER_WORDS,
+    SCALES,
+    SIGNATURE_UNITS,
+    SMALL_NUMBERS,
+    TENS,
     TIME_WORDS,
     TITLES,
     WEEKDAYS,
@@ -147,18 +147,18 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
     (value, tokens used) or None."""
     w = words[i]
     parts = w.split("-")
-    if parts[0] not in _SMALL and parts[0] not in _TENS:
+    if parts[0] not in SMALL_NUMBERS and parts[0] not in TENS:
         return None
     value: float | None = None
-    if all(p in _SMALL or p in _TENS or p in {"and", "a", "half"} for p in parts):
+    if all(p in SMALL_NUMBERS or p in TENS or p in {"and", "a", "half"} for p in parts):
         total = 0.0
         seen = False
         for p in parts:
-            if p in _SMALL:
-                total += _SMALL[p]
+            if p in SMALL_NUMBERS:
+                total += SMALL_NUMBERS[p]
                 seen = True
-            elif p in _TENS:
-                total += _TENS[p]
+            elif p in TENS:
+                total += TENS[p]
                 seen = True
             elif p == "half" and seen:
                 total += 0.5
@@ -167,8 +167,8 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
     if value is None:
         return None
     used = 1
-    if i + 1 < len(words) and words[i + 1] in _UNITS and words[i + 1] not in {"m", "b", "k"}:
-        value *= _UNITS[words[i + 1]]
+    if i + 1 < len(words) and words[i + 1] in SCALES and words[i + 1] not in {"m", "b", "k"}:
+        value *= SCALES[words[i + 1]]
         used = 2
     return value, used
 
@@ -184,10 +184,10 @@ def _number_sub(match: re.Match[str]) -> str:
         if unit in {"m", "b", "k"} and not match.group("cur"):
             # "5m" without a currency may be metres: keep the letter as its own token
             return f" {_fmt(value)} {unit} "
-        value *= _UNITS[unit]
+        value *= SCALES[unit]
     out = [_fmt(value)]
     if match.group("cur"):
-        out.append(_CURRENCY_SIGNS[match.group("cur")])
+        out.append(CURRENCY_SIGNS[match.group("cur")].lower())
     if match.group("pct"):
         out.append("pct")
     return " " + " ".join(out) + " "
@@ -250,7 +250,14 @@ def signature(text: str) -> Signature:
     """
     folded = fold(text)
     bare = _PAREN.sub("", folded)
-    raw = _tokens(bare if len(bare) >= 0.5 * len(folded) else folded)
+    words, caps = _words(_tokens(bare if len(bare) >= 0.5 * len(folded) else folded))
+    return _signature_of(words, caps)
+
+
+def _words(raw: list[tuple[str, bool]]) -> tuple[list[str], list[bool]]:
+    """The normalised words of a sentence's tokens, each with whether it was capitalised:
+    titles before a name dropped, spelled-out numbers and "per cent" as figures, a currency
+    after a number as its code, months as their short form, hyphenated words split."""
     words: list[str] = []
     caps: list[bool] = []
     lower = [t for t, _ in raw]
@@ -262,7 +269,7 @@ def signature(text: str) -> Signature:
         if (tok in HONORIFICS or (tok in TITLES and cap)) and nxt_cap:
             i += 1
             continue
-        spelled = _word_number(lower, i) if tok.split("-", 1)[0] in _NUMBER_WORDS else None
+        spelled = _word_number(lower, i) if tok.split("-", 1)[0] in NUMBER_WORDS else None
         if spelled:
             value, used = spelled
             words.append(_fmt(value))
@@ -274,10 +281,11 @@ def signature(text: str) -> Signature:
             caps.append(False)
             i += 2
             continue
+        # a currency written after the number ("1.1 billion euros") and before it ("€1.1bn") agree
         if words and words[-1][0] == "#":
-            tok = _CURRENCY_WORDS.get(tok, tok)
+            tok = SIGNATURE_UNITS.get(tok, tok)
         if cap:
-            tok = MONTHS.get(tok, tok)
+            tok = MONTH_ABBREVIATIONS.get(tok, tok)
         if "-" in tok and tok[0] != "#":
             for part in tok.split("-"):
                 if part:  # "Near-Earth" and "Near Earth" agree
@@ -287,7 +295,11 @@ def signature(text: str) -> Signature:
             words.append(spelling(tok))
             caps.append(cap)
         i += 1
-    # a currency written after the number ("1.1 billion euros") and before it ("€1.1bn") agree
+    return words, caps
+
+
+def _signature_of(words: list[str], caps: list[bool]) -> Signature:
+    """Sort a sentence's normalised words into the parts of its signature."""
     core: list[str] = []
     stems: set[str] = set()
     numbers: set[str] = set()
@@ -303,8 +315,8 @@ def signature(text: str) -> Signature:
             continue
         if w in NEGATIONS:
             negated = not negated
-        if w in TIME_WORDS or (cap and not first and w in MONTH_NAMES):
-            if w in WEEKDAYS or w in MONTH_NAMES:
+        if w in TIME_WORDS or (cap and not first and w in MONTH_KEYS):
+            if w in WEEKDAYS or w in MONTH_KEYS:
                 times.add(w)
             if core and core[-1] in {"on", "in", "earlier", "late"}:
                 core.pop()  # "said on Thursday" / "said Thursday"
@@ -312,9 +324,9 @@ def signature(text: str) -> Signature:
             continue
         if w not in ATTRIBUTION:
             core.append(w)
-        if cap and not first and w not in STOP_WORDS and w not in TITLES:
+        if cap and not first and w not in MERGE_STOP_WORDS and w not in TITLES:
             names.add(w)
-        if (w not in STOP_WORDS and w not in ATTRIBUTION) or (cap and len(w) > 1 and not first):
+        if (w not in MERGE_STOP_WORDS and w not in ATTRIBUTION) or (cap and len(w) > 1 and not first):
             stems.add(stem(w))
         first = False
     return Signature(

@@ -1,11 +1,11 @@
-"""Stems of words and texts (Snowball in C, cached once per process), and content-word stems for ranking."""
+"""Stems of words and texts (Snowball in C): a text's stem set, and its content-word stems for ranking."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from functools import lru_cache
-from pathlib import Path
+
+from briefing.text.lexicon import QUERY_STOP_WORDS, ranking_stop_words
 
 
 @lru_cache(maxsize=1)
@@ -17,23 +17,12 @@ def _snowball():
 
 @lru_cache(maxsize=1 << 17)
 def snowball_stem(word: str) -> str:
-    """The Snowball English stem, cached once for the whole process (pool, compose and
-    disagreements stem the same words)."""
+    """The Snowball English stem of a word (memoised: a word's stem never changes, and the
+    pool and the briefing stem the same words)."""
     return _snowball().stemWord(word)
 
 
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """sumy's shipped English stop words, read from its data without importing sumy."""
-    spec = importlib.util.find_spec("sumy")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "stopwords" / "english.txt"
-    words = path.read_text(encoding="utf-8").split()
-    return frozenset(w.strip().lower() for w in words if w.strip())
 
 
 @lru_cache(maxsize=1)
@@ -44,27 +33,17 @@ def _stemmer():
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of a text's content words (stop words dropped), in order."""
-    stop = stop_words()
+    """Stems of a text's content words (sumy's stop words and numbers dropped), in order."""
+    stop = ranking_stop_words()
     return _stemmer().stemWords([w for w in WORD.findall(text.lower()) if w not in stop and not w.isdigit()])
 
 
-_QUERY_STOP = frozenset(
-    "the a an of and or to in on for with by at from is are was were be what who how why".split()
-)
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
-@lru_cache(maxsize=131072)
-def _stem(word: str) -> str:
-    return snowball_stem(word)
-
-
-def stems(text: str) -> set[str]:
-    return set(_stems(text))
-
-
-@lru_cache(maxsize=65536)
-def _stems(text: str) -> frozenset[str]:  # a fact's stems serve the ranking and the repeats
+def stems(text: str) -> frozenset[str]:
+    """The set of a text's word stems, the emptiest function words left out: what a section's
+    query and a fact must share, and what makes two facts repeat each other."""
     return frozenset(
-        _stem(w) for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in _QUERY_STOP and len(w) > 1
+        snowball_stem(w) for w in _LETTERS.findall(text.casefold()) if w not in QUERY_STOP_WORDS and len(w) > 1
     )

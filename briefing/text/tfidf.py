@@ -4,7 +4,7 @@
 small build's whole work; the few tf-idf calls of the pipeline need none of it. `TfidfVectorizer`
 here takes the options the pipeline uses (`sublinear_tf`, `stop_words="english"`, `token_pattern`)
 and gives the same matrix as scikit-learn's with its other defaults (lower case, smooth idf, l2
-rows, vocabulary in sorted order): tests/test_textvec.py checks that they agree.
+rows, vocabulary in sorted order): tests/text/test_textvec.py checks that they agree.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from briefing.text.lexicon import ENGLISH_STOP_WORDS
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
-def normalize(X: sp.spmatrix) -> sp.csr_matrix:
+def unit_rows(X: sp.spmatrix) -> sp.csr_matrix:
     """Rows scaled to unit l2 length (all-zero rows stay zero), summing squares in column
     order as scikit-learn's `normalize` does, so the floats are the same."""
     X = sp.csr_matrix(X, dtype=np.float64, copy=True)  # keeps the stored order of each row
@@ -128,7 +128,7 @@ class TfidfVectorizer:
             np.log(X.data, X.data)
             X.data += 1.0
         X.data *= self.idf_[X.indices]
-        return normalize(X)
+        return unit_rows(X)
 
     def get_feature_names_out(self) -> np.ndarray:
         return np.asarray(sorted(self.vocabulary_, key=self.vocabulary_.__getitem__), dtype=object)

@@ -8,12 +8,13 @@ import pytest
 from pool.test_support import COURT
 
 from briefing.compose.briefing import make_briefing
-from briefing.compose.budget import whole_sentence
 from briefing.compose.prompt import load_prompt
 from briefing.compose.versions import shortest_versions
 from briefing.models import Article, Briefing
 from briefing.pipeline import build_briefing, pool_articles
+from briefing.pool.index import build_index
 from briefing.settings import Settings
+from briefing.text.wording import whole_sentence
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "summit"
 
@@ -65,7 +66,7 @@ def test_the_shortest_version_of_a_claim_is_shown_with_every_versions_citations(
     leads = [f for f in pool.facts if f.position == 0]
     shortest = min(leads, key=lambda f: len(f.text.split()))
     index = {f.id: k for k, f in enumerate(pool.facts)}
-    versions = shortest_versions(pool, set())
+    versions = shortest_versions(build_index(pool), set())
     for fact in leads:
         if fact is not shortest:
             assert versions[index[fact.id]] == index[shortest.id]

@@ -9,8 +9,9 @@ import pytest
 from briefing.compose.attribution import find_attributions
 from briefing.compose.disputes import find_disagreements
 from briefing.compose.quotes import group_quotes
-from briefing.models import Article, Fact
+from briefing.models import Article
 from briefing.pipeline import pool_articles, prepare_articles
+from briefing.pool.index import build_index
 from briefing.text.figures import claims, days
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "render"
@@ -23,13 +24,8 @@ def _disputes(*texts: str):
     ]
     cleaned, _ = prepare_articles(arts)
     pool = pool_articles(cleaned)
-    numbers = {a.id: i + 1 for i, a in enumerate(pool.articles)}
-
-    def cite(fact: Fact) -> tuple[int, ...]:
-        return tuple(sorted(numbers[a] for a in fact.articles))
-
     groups = group_quotes(find_attributions(pool))
-    return find_disagreements(pool, cite, groups, lambda a: numbers[a])
+    return find_disagreements(build_index(pool), groups)
 
 
 @pytest.mark.parametrize(
@@ -195,7 +191,5 @@ def test_figures_from_different_days_are_updates_not_disputes() -> None:
                 outlet="Three", date="2031-11-20"),
     ]
     cleaned, _ = prepare_articles(arts)
-    pool = pool_articles(cleaned)
-    numbers = {a.id: i + 1 for i, a in enumerate(pool.articles)}
-    found = find_disagreements(pool, lambda f: tuple(sorted(numbers[a] for a in f.articles)))
+    found = find_disagreements(build_index(pool_articles(cleaned)))
     assert [sorted(v.value for v in d.versions) for d in found] == [["35", "36"]]

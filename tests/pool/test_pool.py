@@ -212,12 +212,12 @@ def test_pool_command_help() -> None:
 def test_many_near_identical_lines_cost_a_bounded_number_of_candidates():
     # one boilerplate sentence with only a number changed, many times: every pair of them
     # is similar, but each line keeps at most MAX_NEIGHBOURS candidates
-    from briefing.pool.build import _idf
+    from briefing.pool.build import sentence_idf
     from briefing.pool.candidates import MAX_NEIGHBOURS, candidate_pairs
 
     lines = [f"The agency filed report number {k} on the closure of the northern plant." for k in range(300)]
     sigs = [signature(t) for t in lines]
-    idf = dict.fromkeys(_idf(sigs)[0], 1.0)  # equal weights: every pair is alike (cosine 8/9)
+    idf = dict.fromkeys(sentence_idf(sigs)[0], 1.0)  # equal weights: every pair is alike (cosine 8/9)
     pairs = candidate_pairs(sigs, idf, 0.4)
     degree = np.bincount(pairs.ravel(), minlength=len(lines))
     assert len(pairs) <= MAX_NEIGHBOURS * len(lines)

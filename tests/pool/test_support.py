@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from briefing.models import Article, Pool
 from briefing.pipeline import pool_articles
-from briefing.pool.support import (
-    add_support,
-    conflict,
-    negation_conflict,
-    speakers,
-    supported_articles,
-    supported_origins,
-)
+from briefing.pool.index import build_index
+from briefing.pool.support import conflict, negation_conflict, speakers
 from briefing.text.signature import signature
 
 # Three outlets' own reports of one event (after the issue's example), each with other news.
@@ -68,13 +62,12 @@ def test_independent_wordings_of_one_claim_support_each_other() -> None:
     leads = _leads(pool)
     # the merge stays strict: the wording of one report stays apart from the others
     assert len({f.id for f in leads}) >= 2
+    index = build_index(pool)
     for fact in leads:
         assert {f.id for f in leads} - {fact.id} <= set(fact.support), fact.text
-        assert set(supported_articles(pool, fact)) == {"a0", "a1", "a2"}
+        assert index.credit[index.row[fact.id]] == ("a0", "a1", "a2")
     # credit follows support, for the ranking too
-    origins = supported_origins(pool)
-    index = {f.id: k for k, f in enumerate(pool.facts)}
-    assert all(origins[index[f.id]] == 3 for f in leads)
+    assert all(index.origins[index.row[f.id]] == 3 for f in leads)
 
 
 def test_support_is_never_within_an_article() -> None:
@@ -145,11 +138,10 @@ def test_each_naming_someone_else_as_saying_it_is_a_conflict() -> None:
     assert not conflict(a, c, signature(a), signature(c))
 
 
-def test_supporters_count_as_near_repeats() -> None:
+def test_supporters_count_as_repeats() -> None:
     pool = _pool(*COURT)
-    similar: dict[int, list[int]] = {}
-    add_support(pool, similar)
-    index = {f.id: k for k, f in enumerate(pool.facts)}
+    by_id = {f.id: f for f in pool.facts}
+    assert any(f.support for f in pool.facts)
     for fact in pool.facts:
-        for s in fact.support:
-            assert index[s] in similar[index[fact.id]] and index[fact.id] in similar[index[s]]
+        assert set(fact.support) <= set(fact.repeats)
+        assert all(fact.id in by_id[other].repeats for other in fact.repeats)

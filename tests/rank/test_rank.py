@@ -8,7 +8,13 @@ import pytest
 
 from briefing.models import Article, Fact, Pool, Sentence
 from briefing.pipeline import pool_articles, prepare_articles
-from briefing.rank.methods import METHODS, SUMY_METHODS, UnknownMethodError, score_facts
+from briefing.pool.index import PoolIndex, build_index
+from briefing.rank.methods import (
+    METHODS,
+    SUMY_METHODS,
+    UnknownMethodError,
+    score_facts,
+)
 from briefing.settings import RankWeights
 
 STORY = [
@@ -42,11 +48,15 @@ def _pool(texts: list[str] = STORY) -> Pool:
     return pool_articles(articles)
 
 
+def _index(texts: list[str] = STORY) -> PoolIndex:
+    return build_index(_pool(texts))
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_every_method_scores_every_fact(method: str) -> None:
-    pool = _pool()
-    scores = score_facts(pool, method)
-    assert scores.shape == (len(pool.facts),)
+    index = _index()
+    scores = score_facts(index, method)
+    assert scores.shape == (len(index.facts),)
     assert np.isfinite(scores).all()
     assert len(set(np.round(scores, 9))) > 1  # a ranking, not a constant
 
@@ -59,7 +69,7 @@ def test_sumy_scores_agree_with_sumys_own_choice(method: str) -> None:
     from briefing.rank import sumy_adapter as rank
 
     pool = _pool()
-    scores = score_facts(pool, method)
+    scores = score_facts(build_index(pool), method)
     doc, index = rank._sumy_document(pool, rank._Tokenizer())
     summarizer = rank._sumy_summarizer(method, ())
     random.seed(0)
@@ -71,16 +81,16 @@ def test_sumy_scores_agree_with_sumys_own_choice(method: str) -> None:
 
 
 def test_random_is_deterministic() -> None:
-    pool = _pool()
-    assert np.array_equal(score_facts(pool, "random"), score_facts(pool, "random"))
+    index = _index()
+    assert np.array_equal(score_facts(index, "random"), score_facts(index, "random"))
 
 
 def test_unknown_method_is_a_clear_error() -> None:
     with pytest.raises(UnknownMethodError, match="unknown method 'nope'"):
-        score_facts(_pool(), "nope")
+        score_facts(_index(), "nope")
 
 
-def _hand_pool(families: dict[str, str]) -> Pool:
+def _hand_pool(families: dict[str, str]) -> PoolIndex:
     """Three articles; `lead` opens all three, `oneoff` sits mid-way in one of them."""
     arts = tuple(Article(id=a, source=f"{a}.txt", text="x") for a in ("a", "b", "c"))
 
@@ -98,7 +108,7 @@ def _hand_pool(families: dict[str, str]) -> Pool:
         fact("f3", "Repair crews from five states arrived to restore the power lines.", [("a", 1)]),
         fact("f4", "Officials said it could take a week to reconnect every home.", [("c", 2)]),
     )
-    return Pool(articles=arts, facts=facts, families=families)
+    return build_index(Pool(articles=arts, facts=facts, families=families))
 
 
 def test_default_prefers_corroborated_lead_over_one_off() -> None:
@@ -122,11 +132,11 @@ def test_corroboration_weight_is_a_setting() -> None:
 
 
 def test_query_moves_on_topic_facts_up() -> None:
-    pool = _pool()
-    texts = [f.text for f in pool.facts]
+    index = _index()
+    texts = [f.text for f in index.facts]
     target = next(i for i, t in enumerate(texts) if "Insurance" in t)
-    plain = score_facts(pool)
-    asked = score_facts(pool, query="insurance claims and the cost of the damage")
+    plain = score_facts(index)
+    asked = score_facts(index, query="insurance claims and the cost of the damage")
     rank_plain = int((plain > plain[target]).sum())
     rank_asked = int((asked > asked[target]).sum())
     assert rank_asked < rank_plain
@@ -145,9 +155,10 @@ def test_quality_demotes_fragments_questions_and_dangling_starts() -> None:
 
 
 def test_empty_pool_scores_nothing() -> None:
-    assert score_facts(Pool(articles=(), facts=()), "default").shape == (0,)
+    assert score_facts(build_index(Pool(articles=(), facts=())), "default").shape == (0,)
 
 
+@pytest.mark.slow
 def test_default_method_never_imports_sumy() -> None:
     """The default's import path stays light: sumy loads only when a sumy method is asked for."""
     import subprocess
@@ -158,11 +169,12 @@ def test_default_method_never_imports_sumy() -> None:
         "import sys\n"
         "from briefing.models import Article\n"
         "from briefing.pipeline import pool_articles, prepare_articles\n"
+        "from briefing.pool.index import build_index\n"
         "from briefing.rank.methods import score_facts\n"
         "from briefing.rank.select import Budget, select_facts\n"
         f"arts, _ = prepare_articles([Article(id='a', source='a.txt', text={STORY[0]!r})])\n"
-        "pool = pool_articles(arts)\n"
-        "select_facts(pool, score_facts(pool), Budget(sentences=2))\n"
+        "index = build_index(pool_articles(arts))\n"
+        "select_facts(index, score_facts(index), Budget(sentences=2))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sumy'))\n"
     )
     root = Path(__file__).resolve().parents[2]

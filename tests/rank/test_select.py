@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from briefing.models import Article, Fact, Pool, Sentence
+from briefing.pool.index import PoolIndex, build_index
 from briefing.rank.select import Budget, select_facts
 
 TEXTS = [
@@ -18,13 +19,13 @@ TEXTS = [
 ]
 
 
-def _pool(texts: list[str] = TEXTS) -> Pool:
+def _pool(texts: list[str] = TEXTS) -> PoolIndex:
     arts = tuple(Article(id=f"a{i}", source=f"a{i}.txt", text=t) for i, t in enumerate(texts))
     facts = tuple(
         Fact(f"f{i}", t, (Sentence(f"a{i}:0", f"a{i}", 0, t),), (f"a{i}",), (f"a{i}",))
         for i, t in enumerate(texts)
     )
-    return Pool(articles=arts, facts=facts, families={a.id: a.id for a in arts})
+    return build_index(Pool(articles=arts, facts=facts, families={a.id: a.id for a in arts}))
 
 
 def _scores(n: int) -> np.ndarray:
@@ -69,7 +70,7 @@ def test_excluded_facts_are_skipped() -> None:
 
 
 def test_empty_pool_selects_nothing() -> None:
-    assert select_facts(Pool(articles=(), facts=()), np.zeros(0), Budget(words=50)) == []
+    assert select_facts(build_index(Pool(articles=(), facts=())), np.zeros(0), Budget(words=50)) == []
 
 
 def test_centroid_power_lets_the_most_carried_words_steer() -> None:

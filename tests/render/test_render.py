@@ -210,7 +210,8 @@ def test_schema_rejects_wrong_data() -> None:
 
 
 def test_html_is_a_standalone_phone_page() -> None:
-    page_html = render(_fixture_briefing(), "html")
+    briefing = _fixture_briefing()
+    page_html = render(briefing, "html")
     assert page_html.startswith("<!DOCTYPE html>")
     page = _parse(page_html)
     assert not page.errors and not page.stack, page.errors
@@ -224,7 +225,10 @@ def test_html_is_a_standalone_phone_page() -> None:
     ids = [a["id"] for t, a in page.tags if t == "li" and "id" in a]
     assert ids == [f"source-{n}" for n in range(1, 5)]
     hrefs = {a["href"] for t, a in page.tags if t == "a"}
-    assert hrefs and hrefs <= {f"#source-{n}" for n in range(1, 5)}
+    urls = {s.label for s in briefing.sources if s.label.startswith(("http://", "https://"))}
+    assert urls, "the fixture has sources with a URL"
+    # citations link to the source list, and every source URL is a link to the source
+    assert hrefs == {f"#source-{n}" for n in range(1, 5)} | urls
 
 
 def test_markers_count_independent_origins() -> None:
@@ -346,3 +350,54 @@ def test_family_original_is_the_member_a_reader_can_look_up(tmp_path: Path) -> N
     assert wire.outlet == "Harbour Wire" and wire.copy_of is None
     assert copy.copy_of == wire.number
     assert f"— reprint of [{wire.number}]" in render_markdown(b)
+
+
+# ------------------------------------------------------------------ escaping once, and only markup
+
+
+@pytest.mark.parametrize("text", [
+    "the green_fund, the mayor_office said", "AT&T and Fish & Chips", r"C:\Users\ana said",
+    "5 * 3 is 15 (AP)", "Bridge #1 reopens — finally!", "“Quoted,” she said; it cost $4.3m.",
+    "LONDON (AP) — the talks [sic] went on", "a < b and c > d",
+])
+def test_ordinary_text_is_not_escaped(text: str) -> None:
+    """Text holding no markup reads the same in markdown source (the mail's plain part) as
+    rendered: there is nothing to escape."""
+    if "*" in text:  # a lone asterisk can pair with the outlet marker on the same line
+        assert escape_md(text) == text.replace("*", "\\*")
+    else:
+        assert escape_md(text) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("[]()!<>#*_`~&;:/\\-+=.1 aZé\"'|{}")), max_size=20),
+                min_size=1, max_size=3))
+def test_escaped_texts_side_by_side_with_citations_and_marker_stay_text(texts: list[str]) -> None:
+    """Several escaped texts on one line with citations and the outlet marker, as a bullet is
+    written: they render as themselves, whatever they hold."""
+    line = " ".join(escape_md(t) for t in texts)
+    want = " ".join(" ".join(" ".join(t.split()) for t in texts).split())
+    for html_out in (markdown.markdown(f"- {line} [1] {marker(1)}"),
+                     MarkdownIt("commonmark").render(f"- {line} [1] {marker(1)}")):
+        page = _parse(html_out)
+        assert {t for t, _ in page.tags} <= {"ul", "li", "p", "em"}, (texts, html_out)
+        assert " ".join("".join(page.text).split()) == f"{want} [1] (1 outlet only)".strip(), (texts, html_out)
+
+
+def _with_labels(labels: list[str]) -> Briefing:
+    sources = tuple(Source(n, f"a{n}", "Harbour Gazette", "Bridge closes", "2031-03-12", label)
+                    for n, label in enumerate(labels, 1))
+    item = Item("f1", "The bridge closes on Monday.", tuple(range(1, len(labels) + 1)), 2, outlets=len(labels))
+    return Briefing(title="Daily briefing: Bridge closes", date="2031-03-12", headline="Bridge closes",
+                    sections=(Section("Bridge closes", (item,)),), sources=sources, origins=2)
+
+
+def test_source_urls_are_links_and_nothing_else_is() -> None:
+    labels = ["https://gazette.example/news/bridge?id=4&utm_source=feed", "http://herald.example/b_c",
+              "javascript:alert(1)", 'https://evil.example/"onmouseover="alert(1)', "bridge.txt"]
+    page = _parse(render_html(_with_labels(labels)))
+    hrefs = {a["href"] for t, a in page.tags if t == "a" and not a["href"].startswith("#")}
+    assert hrefs == {labels[0], labels[1]}
+    assert not any("onmouseover" in a for _, attrs in page.tags for a in attrs)
+    md = render_markdown(_with_labels(labels))
+    assert all(label.replace("`", "'") in md for label in labels[:2])  # the URL written out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from briefing.text import figures as disagree
+from briefing.text import figures
 
 PIECES = [
     "US$", "us$", "$", "€", "£", "¥", " ", "  ", "\n", "-", ",", ".", "%", " per cent", "(", ")",
@@ -21,28 +21,28 @@ def random_texts(n: int, seed: int = 7) -> list[str]:
 
 
 def test_every_number_word_has_a_start_to_find():
-    words = disagree._WORD_NUM.split("|")
-    assert all(any(w.startswith(p) for p in disagree._NUMBER_WORDS) for w in words)
+    words = figures._WORD_NUM.split("|")
+    assert all(any(w.startswith(p) for p in figures._NUMBER_WORD_STARTS) for w in words)
 
 
 def test_numbers_finds_what_the_regex_finds():
     for text in random_texts(3000):
-        want = [(m.span(), m.groups()) for m in disagree._NUMBER.finditer(text)]
-        got = [(m.span(), m.groups()) for m in disagree._numbers(text)]
+        want = [(m.span(), m.groups()) for m in figures._NUMBER.finditer(text)]
+        got = [(m.span(), m.groups()) for m in figures._numbers(text)]
         assert got == want, text
 
 
 def test_date_matches_are_what_the_regex_finds():
     for text in random_texts(3000, seed=5):
-        want = [(m.span(), m.groups()) for m in disagree._DATE.finditer(text)]
-        got = [(m.span(), m.groups()) for m in disagree._date_matches(text)]
+        want = [(m.span(), m.groups()) for m in figures.DATE.finditer(text)]
+        got = [(m.span(), m.groups()) for m in figures._date_matches(text)]
         assert got == want, text
 
 
 def test_without_figures_is_the_regex_substitution():
     for text in random_texts(1000, seed=11):
-        plain = disagree._WEEKDAY.sub(" ", disagree._DATE.sub(" ", disagree._NUMBER.sub(" ", text)))
-        assert disagree._without_figures(text) == plain, text
+        plain = figures.WEEKDAY.sub(" ", figures.DATE.sub(" ", figures._NUMBER.sub(" ", text)))
+        assert figures.without_figures(text) == plain, text
 
 
 def _random_rows(seed: int, n: int = 300, m: int = 120):
@@ -63,21 +63,21 @@ def _random_rows(seed: int, n: int = 300, m: int = 120):
     return TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+").fit_transform(docs)
 
 
-def test_candidate_pairs_hold_every_pair_above_the_threshold():
+def test_pairs_possibly_above_hold_every_pair_above_the_threshold():
     import numpy as np
 
-    from briefing.text.neighbours import candidate_pairs
+    from briefing.text.neighbours import pairs_possibly_above
 
     for seed in range(6):
         X = _random_rows(seed)
         full = (X @ X.T).toarray()
         for t in (0.1, 0.25, 0.35, 0.6):
             want = {(i, j) for i, j in zip(*np.nonzero(full > t), strict=True) if i < j}
-            i, j = candidate_pairs(X, t)
+            i, j = pairs_possibly_above(X, t)
             got = set(zip(i.tolist(), j.tolist(), strict=True))
             assert want <= got
             assert all(a < b for a, b in got)
-        assert len(candidate_pairs(X, 0.35)[0]) < X.shape[0] * (X.shape[0] - 1) // 2
+        assert len(pairs_possibly_above(X, 0.35)[0]) < X.shape[0] * (X.shape[0] - 1) // 2
 
 
 def test_exact_cosines_are_the_product_floats_in_the_product_order():
@@ -109,9 +109,9 @@ def test_fast_scans_agree_on_real_articles(seeds_dir):
     ]
     found = 0
     for text in lines:
-        dates = [(m.span(), m.groups()) for m in disagree._DATE.finditer(text)]
-        numbers = [(m.span(), m.groups()) for m in disagree._NUMBER.finditer(text)]
-        assert [(m.span(), m.groups()) for m in disagree._date_matches(text)] == dates
-        assert [(m.span(), m.groups()) for m in disagree._numbers(text)] == numbers
+        dates = [(m.span(), m.groups()) for m in figures.DATE.finditer(text)]
+        numbers = [(m.span(), m.groups()) for m in figures._NUMBER.finditer(text)]
+        assert [(m.span(), m.groups()) for m in figures._date_matches(text)] == dates
+        assert [(m.span(), m.groups()) for m in figures._numbers(text)] == numbers
         found += len(dates) + len(numbers)
     assert found > 20
