@@ -280,9 +280,11 @@ def candidates(
     if len(facts) < 2:
         return none
     X = _rows([sig.stems for sig in signatures], idf, default)
-    i, j = pairs_possibly_above(X, CANDIDATE_COSINE)
-    cos = _row_dots(X, X, i, j)
     small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
+    kept = sp.csr_matrix(sp.diags((~small).astype(float)) @ X)  # fragments pair with nothing
+    kept.eliminate_zeros()
+    i, j = pairs_possibly_above(kept, CANDIDATE_COSINE)
+    cos = _row_dots(X, X, i, j)
     keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
     i, j, cos = _most_alike(i[keep], j[keep], cos[keep], 3 * MAX_CANDIDATES)
     story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
@@ -295,8 +297,15 @@ def _most_alike(i: np.ndarray, j: np.ndarray, cos: np.ndarray, k: int) -> tuple[
     """The pairs among each fact's k most alike (either side), ties to the lower index."""
     if not len(i):
         return i, j, cos
-    rows = np.concatenate([i, j])
-    order = np.lexsort((np.concatenate([j, i]), -np.concatenate([cos, cos]), rows))
+    rows, others, alike = np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([cos, cos])
+    by = np.argsort(-alike, kind="stable")
+    level = np.empty(len(alike), dtype=np.int64)  # most alike first, equal cosines equal
+    level[by] = np.r_[0, np.cumsum(alike[by][1:] != alike[by][:-1])]
+    n, levels = int(max(rows.max(), others.max())) + 1, int(level.max()) + 1
+    if n * levels * n < 2**62:  # one sort of one integer key (row, level, other)
+        order = np.argsort((rows * levels + level) * n + others)
+    else:
+        order = np.lexsort((others, level, rows))
     ranked = rows[order]
     rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
     top = np.zeros(len(rows), dtype=bool)
@@ -321,23 +330,24 @@ def story_cosines(
     """For each pair (i[k], j[k]), the best cosine between an article of fact i and one of
     fact j (each distinct pair of articles computed once); 0 when they share an article."""
     A, row_of = _article_rows(facts, signatures, idf, default)
-    rows = [[row_of[a] for a in f.articles] for f in facts]
+    flat = np.array([row_of[a] for f in facts for a in f.articles], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum([len(f.articles) for f in facts])].astype(np.int64)
     n = A.shape[0]
-    pair, codes = [], []
-    for k, (x, y) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        for a in rows[x]:
-            for b in rows[y]:
-                pair.append(k)
-                codes.append(min(a, b) * n + max(a, b) if a != b else -1)
     best = np.zeros(len(i))
-    if not pair:
+    # every (article of i, article of j) of each pair, all at once
+    count_i, count_j = offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]
+    pair = np.repeat(np.arange(len(i)), count_i * count_j)
+    if not len(pair):
         return best
-    codes_a = np.asarray(codes, dtype=np.int64)
+    t = np.arange(len(pair)) - np.repeat(np.cumsum(count_i * count_j) - count_i * count_j, count_i * count_j)
+    a = flat[offsets[i][pair] + t // count_j[pair]]
+    b = flat[offsets[j][pair] + t % count_j[pair]]
+    codes_a = np.where(a != b, np.minimum(a, b) * n + np.maximum(a, b), -1)
     shared = np.zeros(len(i), dtype=bool)
-    shared[np.asarray(pair)[codes_a < 0]] = True
+    shared[pair[codes_a < 0]] = True
     unique, inverse = np.unique(np.where(codes_a < 0, 0, codes_a), return_inverse=True)
     cos = _row_dots(A, A, unique // n, unique % n)
-    np.maximum.at(best, np.asarray(pair), cos[inverse])
+    np.maximum.at(best, pair, cos[inverse])
     best[shared] = 0.0
     return best
 
