@@ -32,6 +32,9 @@ import logging  # noqa: E402
 logging.disable(logging.CRITICAL)  # skips are logged as warnings; the counts say enough
 
 
+HANG = 30.0  # seconds: an input set of at most four small files taking longer counts as a hang
+
+
 def run_hypothesis(examples: int, per_round: int, seed: int) -> int:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as fixed_seed
@@ -39,6 +42,7 @@ def run_hypothesis(examples: int, per_round: int, seed: int) -> int:
 
     outcomes: collections.Counter[str] = collections.Counter()
     failures: list[str] = []
+    slow: list[object] = []  # input sets that took longer than HANG seconds
     tried = 0
     rng = random.Random(seed)
     start = time.perf_counter()
@@ -51,7 +55,10 @@ def run_hypothesis(examples: int, per_round: int, seed: int) -> int:
                   suppress_health_check=list(HealthCheck))
         @given(inputs())
         def round_(files) -> None:
+            begun = time.perf_counter()
             outcomes[check(files)] += 1
+            if time.perf_counter() - begun > HANG:
+                slow.append(files)
 
         try:
             round_()
@@ -64,7 +71,9 @@ def run_hypothesis(examples: int, per_round: int, seed: int) -> int:
     print(f"\nhypothesis: {tried} input sets tried (shrinking steps included), "
           f"{len(failures)} failures")
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in outcomes.most_common()))
-    return 1 if failures else 0
+    print(f"counts: cases {tried}, clean {sum(outcomes.values())}, tracebacks {len(failures)}, "
+          f"hangs {len(slow)} (over {HANG:g} s)")
+    return 1 if failures or slow else 0
 
 
 def run_atheris(runs: int) -> int:

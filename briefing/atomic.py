@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from briefing.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8(text: str, path: Path) -> bytes:
+    """The text as UTF-8. Text is cleaned where it is read (read.decode), so a lone surrogate
+    here came from elsewhere (a file name not in UTF-8, say): it is written as U+FFFD, with a
+    warning, rather than losing the whole file and every file after it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        log.warning("%s: characters that are not text (lone surrogates) written as U+FFFD", path)
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def _umask() -> int:
@@ -28,8 +46,8 @@ def write_atomic(path: Path, text: str, overwrite: bool = False) -> Path:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide briefings from readers
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_utf8(text, path))
                 fh.flush()
                 os.fsync(fh.fileno())
             if overwrite:

@@ -124,7 +124,7 @@ def _build_briefing(paths: Sequence[str | Path], settings: Settings, progress: P
 
     prompt = load_prompt(settings.prompt)
     stage(0)
-    result = ingest(paths, settings.max_bytes)
+    result = ingest(paths, settings.max_bytes, allow_private=settings.allow_private)
     stage(1)
     articles, skipped, sentences = prepare_and_split(result.articles)
     skipped = list(result.skipped) + skipped

@@ -37,3 +37,4 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     weights: RankWeights = RankWeights()
     workers: int | None = None  # processes working at once (None: BRIEFING_WORKERS, else by idle CPUs)
+    allow_private: bool = False  # fetch URLs on private, loopback and link-local addresses

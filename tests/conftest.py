@@ -14,6 +14,14 @@ SHARED = Path(os.environ.get("BRIEFING_SHARED_DATA") or ROOT.parent / "shared" /
 EXAMPLES = ROOT / "examples" / "articles"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own user cache folder: `build URL` caches pages there (platformdirs reads
+    XDG_CACHE_HOME), and a test server on a reused port must not be answered from another
+    test's copy, nor the user's own cache be written."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def shared_path(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():

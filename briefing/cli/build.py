@@ -124,6 +124,8 @@ def build(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --email: write the .eml next to the briefing, send nothing.")] = False,
     workers: Annotated[int | None, typer.Option(min=1, max=2, metavar="N",
                                                 help="Processes working at once, 1 or 2 (default: BRIEFING_WORKERS, else 2 when a CPU is idle).")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private",
+                                                help="Fetch URLs on private, loopback and link-local addresses (refused by default).")] = False,
 ) -> None:
     """Build a briefing from articles about one story and print where it was written."""
     from briefing.deliver.config_file import WORKERS, env_setting
@@ -132,7 +134,7 @@ def build(
 
     workers = workers if workers is not None else env_setting(WORKERS, os.environ)  # type: ignore[assignment]
     settings = Settings(method=method, prompt=prompt, sentences=sentences, words=words, date=date,
-                        max_bytes=max_bytes, workers=workers)
+                        max_bytes=max_bytes, workers=workers, allow_private=allow_private)
     fmt = format_for(fmt, out)
     stories: list = []
     with read_inputs(paths or [], lists or []) as given, _LateProgress("build") as bar:

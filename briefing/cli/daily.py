@@ -97,7 +97,7 @@ def _report(result: DailyResult, dry_run: bool) -> None:
         for path in result.paths:
             typer.echo(shown(path))
     note(summary_line(result))
-    if result.mail in ("waiting", "failed"):
+    if result.mail in ("waiting", "failed", "uncertain"):
         raise MailError(f"mail not sent: {result.mail_detail}")
 
 

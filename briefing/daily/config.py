@@ -60,6 +60,7 @@ class DailyConfig:
     max_entries: int = 30  # per feed
     cache: Path | None = None  # None: the user cache folder
     cache_days: float = 30.0
+    allow_private: bool = False  # fetch private, loopback and link-local addresses
     # a day with nothing new: no briefing and no mail, unless a short note is asked for
     nothing_new_note: bool = False
     # running
@@ -97,6 +98,7 @@ KEYS: dict[str, tuple[Key, ...]] = {
         Key("max_entries", "int", 30, 1, 10000),
         Key("cache", "path"),
         Key("cache_days", "number", 30.0, 0, 36500),
+        Key("allow_private", "bool", False),
     ),
     "daily": (Key("nothing_new_note", "bool", False),),
     "run": (WORKERS,),
@@ -188,11 +190,12 @@ threshold = {threshold}      # how alike articles must be to be one story (0-1; 
 min_origins = 2       # independent outlets a story needs for its own section
 
 [fetch]
-timeout = 20          # seconds per request
+timeout = 20          # seconds for one whole download (redirects included)
 max_entries = 30      # entries read per feed
 # user_agent = "briefing/0.1 (+https://example.org/contact)"
 # cache = "cache"     # fetched feeds and pages (default: user cache folder)
 cache_days = 30       # cached pages older than this are removed
+allow_private = false # true: also fetch private, loopback and link-local addresses
 
 [daily]
 nothing_new_note = false   # a day with nothing new: no briefing, no mail (true: a short note)

@@ -174,7 +174,8 @@ def _collect(config: DailyConfig, date: str, day_dir: Path, dry_run: bool,
         cache = HttpCache(config.cache or default_cache_dir())
         if not dry_run:
             cache.prune(config.cache_days)
-        with Fetcher(cache, config.timeout, config.user_agent) as fetcher:
+        with Fetcher(cache, config.timeout, config.user_agent,
+                     allow_private=config.allow_private) as fetcher:
             web = collect_web(config.feeds, config.urls, fetcher, date, config.max_entries, progress)
             got.fetched = fetcher.network_fetches
         got.skipped += web.skipped
@@ -241,7 +242,9 @@ def _run(
     cleaned = _read_day(day_dir, got, progress)
     # a day with nothing new is not briefed (nor mailed) unless the config asks for a note
     note = config.nothing_new_note
-    with History(db or config.db or default_db_path(), readonly=dry_run) as history:
+    # the history's rows are this config's own (keyed by its archive), even in a shared file
+    scope = str(config.archive.resolve())
+    with History(db or config.db or default_db_path(), readonly=dry_run, scope=scope) as history:
         new, n_seen, hashes = _new_articles(cleaned, history, date)
         quiet = not new and not note
         day = build_day(new, history.briefed_before(date), config, prompt, date, got.skipped, progress)

@@ -7,6 +7,7 @@ the environment and never appear in a repr, a log line or an error message."""
 from __future__ import annotations
 
 import datetime as dt
+import email.header
 import email.policy
 import email.utils
 import hashlib
@@ -21,6 +22,7 @@ from briefing.compose.prompt import Prompt, load_prompt
 from briefing.deliver.mail_html import briefing_html
 from briefing.deliver.mail_settings import MailSettings, addr_spec_of
 from briefing.errors import ConfigError, PromptError
+from briefing.read.decode import normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +87,31 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def header_text(text: str) -> str:
+    """Decoded text fit for a header: one line, no control, bidi-override or invisible
+    characters (a Subject must read as the briefing's title, left to right)."""
+    return " ".join(normalize_text(text).split())
+
+
 def make_subject(template: str, *, headline: str, date: str, title: str = "") -> str:
     try:
         subject = template.format_map(_Keep(headline=headline, date=date, title=title))
     except (ValueError, IndexError, AttributeError) as exc:
         raise ConfigError(f"subject template {template!r} is invalid ({exc})") from None
-    return " ".join(subject.split())  # one line: no header injection
+    return header_text(subject)  # one line: no header injection
+
+
+def _set_subject(msg: EmailMessage, subject: str) -> None:
+    """The Subject holding exactly `subject`. The email library decodes RFC 2047 encoded words
+    in a value it is given, and sends text that only looks like one (`=?utf-8?b?SGkN...?=`) as
+    it is, for the reader's program to decode: a title holding one would become line breaks,
+    headers and a body. Such a subject is encoded whole by the library (email.header) and stored
+    as encoded, never parsed again; any other is set the ordinary way."""
+    if "=?" not in subject:
+        msg["Subject"] = subject
+        return
+    folded = email.header.Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
+    msg.set_raw("Subject", folded)
 
 
 def _default_prompt() -> Prompt:
@@ -143,7 +164,7 @@ def compose(
     message_id = f"<{key}@{domain}>"
 
     msg = EmailMessage()
-    msg["Subject"] = subject
+    _set_subject(msg, subject)
     msg["From"] = sender
     if settings.to:
         msg["To"] = ", ".join(settings.to)

@@ -3,7 +3,9 @@ only once the server accepted it for every recipient.
 
 Layout of an outbox folder:
     <key>.eml   the message exactly as sent (no Bcc header)
-    <key>.json  envelope (sender, recipients still to serve, Bcc included), attempts, last error
+    <key>.json  envelope (sender, recipients still to serve, Bcc included), attempts, last error,
+                and `uncertain`: recipients the whole message went to with no reply after it (the
+                server may have delivered it): never sent again unless asked
     sent/       messages accepted for every recipient; also the ledger that stops re-sends
 A message's key is derived from its content, date and recipients (see mail.content_key), so
 sending the same briefing to the same people again is recognised and skipped."""
@@ -15,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import os
+import reprlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -67,6 +70,7 @@ class Entry:
     permanent: bool = False  # the last failure will not go away by waiting
     created: str = ""
     broken: bool = False  # its record is missing or unreadable: listed, never sent
+    uncertain: tuple[str, ...] = ()  # of `recipients`: may have been delivered (reply lost)
 
     @property
     def sidecar(self) -> Path:
@@ -74,10 +78,18 @@ class Entry:
 
     @property
     def reason(self) -> str:
+        if self.uncertain:
+            return (f"may have been delivered to {', '.join(self.uncertain)} (no reply after the "
+                    f"whole message was sent); not sent again unless asked: {self.last_error}")
         if not self.last_error:
             return "not tried yet"
         kind = "permanent failure" if self.permanent else "temporary failure"
         return f"{kind}: {self.last_error}"
+
+    @property
+    def to_serve(self) -> tuple[str, ...]:
+        """Recipients an automatic attempt may send to: not those that may have it already."""
+        return tuple(r for r in self.recipients if r not in self.uncertain)
 
     def to_json(self) -> str:
         data = {
@@ -85,7 +97,7 @@ class Entry:
             "recipients": list(self.recipients), "delivered": list(self.delivered),
             "attempts": self.attempts, "last_error": self.last_error,
             "last_attempt": self.last_attempt, "permanent": self.permanent,
-            "created": self.created,
+            "created": self.created, "uncertain": list(self.uncertain),
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -93,7 +105,9 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class SendResult:
     """What became of one message. `status`: sent | already-sent | waiting (temporary failure,
-    kept for a retry) | failed (permanent failure, kept) | dry-run."""
+    kept for a retry) | failed (permanent failure, kept) | uncertain (the reply to the whole
+    message was lost: it may have been delivered; kept, and sent again only when asked) |
+    dry-run."""
 
     status: str
     message_id: str
@@ -113,6 +127,36 @@ class SendResult:
         return self
 
 
+_TEXT_FIELDS = ("message_id", "subject", "sender", "last_error", "last_attempt", "created")
+
+
+_LIST_FIELDS = ("recipients", "delivered", "uncertain")
+
+
+def _record_fields(data: dict) -> dict:
+    """An outbox record's fields, checked: a hand-edited `attempts: "many"` or a `recipients`
+    that is one string (13 one-letter addresses) is a damaged record (ValueError), not a send."""
+    fields: dict[str, object] = {}
+    for name in _TEXT_FIELDS:
+        value = data.get(name, "")
+        if not isinstance(value, str):
+            raise ValueError(f"`{name}` must be text, not {reprlib.repr(value)}")
+        fields[name] = value
+    for name in _LIST_FIELDS:
+        value = data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and "@" in v for v in value):
+            raise ValueError(f"`{name}` must be a list of addresses, not {reprlib.repr(value)}")
+        fields[name] = tuple(value)
+    attempts = data.get("attempts", 0)
+    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
+        raise ValueError(f"`attempts` must be a whole number, not {reprlib.repr(attempts)}")
+    permanent = data.get("permanent", False)
+    if not isinstance(permanent, bool):
+        raise ValueError(f"`permanent` must be true or false, not {reprlib.repr(permanent)}")
+    fields["uncertain"] = tuple(r for r in fields["uncertain"] if r in fields["recipients"])
+    return {**fields, "attempts": attempts, "permanent": permanent}
+
+
 class Outbox:
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
@@ -126,22 +170,15 @@ class Outbox:
             data = json.loads(sidecar.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
+            fields = _record_fields(data)
         except (OSError, ValueError) as exc:
             # Still listed (nothing is lost), but never sent: without its record the envelope,
-            # Bcc included, is unknown.
+            # Bcc included, is unknown; a damaged one could send to the wrong people.
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return Entry(key=eml.stem, eml=eml, message_id="", subject="", sender="",
                          recipients=(), last_error=f"record {sidecar.name} unreadable ({why})",
                          permanent=True, broken=True)
-        return Entry(
-            key=eml.stem, eml=eml, message_id=str(data.get("message_id", "")),
-            subject=str(data.get("subject", "")), sender=str(data.get("sender", "")),
-            recipients=tuple(data.get("recipients", ())),
-            delivered=tuple(data.get("delivered", ())), attempts=int(data.get("attempts", 0)),
-            last_error=str(data.get("last_error", "")),
-            last_attempt=str(data.get("last_attempt", "")),
-            permanent=bool(data.get("permanent", False)), created=str(data.get("created", "")),
-        )
+        return Entry(key=eml.stem, eml=eml, **fields)
 
     def entries(self) -> list[Entry]:
         """Messages waiting, oldest key first."""
@@ -212,12 +249,16 @@ class Outbox:
             self._enqueue(composed)
             return self._deliver(composed.key, settings, sleep)
 
-    def deliver(self, key: str, settings: MailSettings, sleep: Sleep = time.sleep) -> SendResult:
-        """Try to send one waiting message, retrying temporary failures with backoff."""
+    def deliver(self, key: str, settings: MailSettings, sleep: Sleep = time.sleep, *,
+                resend_uncertain: bool = False) -> SendResult:
+        """Try to send one waiting message, retrying temporary failures with backoff.
+        `resend_uncertain`: also send to recipients that may have it already (asked for by a
+        person who checked they did not)."""
         with self._locked():
-            return self._deliver(key, settings, sleep)
+            return self._deliver(key, settings, sleep, resend_uncertain)
 
-    def _deliver(self, key: str, settings: MailSettings, sleep: Sleep) -> SendResult:
+    def _deliver(self, key: str, settings: MailSettings, sleep: Sleep,
+                 resend_uncertain: bool = False) -> SendResult:
         eml = self.folder / f"{key}.eml"
         if not eml.exists():  # another run delivered it meanwhile
             if self.is_sent(key):
@@ -227,52 +268,78 @@ class Outbox:
         entry = self._load(eml)
         if entry.broken:
             return SendResult("failed", "", eml, "", 0, entry.last_error)
+        if resend_uncertain and entry.uncertain:
+            entry = self._save(replace(entry, uncertain=()))
         if not entry.recipients:  # every recipient was served before an interruption
             path = self._mark_sent(entry)
             return SendResult("sent", entry.message_id, path, entry.subject, entry.attempts)
-        data = eml.read_bytes()
+        if not entry.to_serve:  # only recipients that may have it: never an automatic resend
+            return _uncertain(entry)
+        return self._attempts(entry, eml.read_bytes(), settings, sleep)
+
+    def _attempts(self, entry: Entry, data: bytes, settings: MailSettings, sleep: Sleep) -> SendResult:
         delay = settings.backoff
         for attempt in range(settings.retries + 1):
             if attempt:
-                log.info("retrying %s in %.2fs", key, delay)
+                log.info("retrying %s in %.2fs", entry.key, delay)
                 sleep(delay)
                 delay *= 2
             entry = self._attempt(entry, data, settings)
-            if not entry.last_error:
+            if not entry.recipients:
                 path = self._mark_sent(entry)
                 return SendResult("sent", entry.message_id, path, entry.subject, entry.attempts)
-            log.info("%s not sent: %s", key, entry.last_error)
-            if entry.permanent:
+            log.info("%s not sent: %s", entry.key, entry.last_error)
+            if entry.permanent or not entry.to_serve:
                 break
+        if not entry.to_serve:
+            return _uncertain(entry)
         status = "failed" if entry.permanent else "waiting"
         return SendResult(status, entry.message_id, entry.eml, entry.subject, entry.attempts,
                           entry.last_error)
 
     def _attempt(self, entry: Entry, data: bytes, settings: MailSettings) -> Entry:
-        """One SMTP transaction for the recipients still waiting; the record is saved after it
-        so that a recipient once accepted is never sent to again."""
-        error, temporary = "", True
+        """One SMTP transaction for the recipients still to serve. The record is saved (fsync'd)
+        just before the message's final "." goes out (those recipients become uncertain) and the
+        moment the server's 250 for it arrives (they become delivered), before QUIT: a run
+        killed at any point never sends a recipient a second copy by itself."""
+        targets = entry.to_serve
+        state = {"entry": entry}
+
+        def sending(accepted: tuple[str, ...]) -> None:
+            state["entry"] = self._save(replace(state["entry"], uncertain=(
+                *state["entry"].uncertain, *accepted)))
+
+        def delivered(accepted: tuple[str, ...]) -> None:
+            now = state["entry"]
+            state["entry"] = self._save(replace(
+                now, recipients=tuple(r for r in now.recipients if r not in accepted),
+                delivered=(*now.delivered, *accepted),
+                uncertain=tuple(r for r in now.uncertain if r not in accepted)))
+
+        error, temporary, refusals = "", True, ()
         try:
-            refusals = deliver_once(data, entry.sender, entry.recipients, settings)
+            refusals = deliver_once(data, entry.sender, targets, settings,
+                                    sending=sending, delivered=delivered)
         except SendFailure as exc:
             error, temporary = str(exc), exc.temporary
-        else:
-            refused = {r.recipient for r in refusals}
-            entry = replace(
-                entry,
-                recipients=tuple(r for r in entry.recipients if r in refused),
-                delivered=(*entry.delivered, *(r for r in entry.recipients if r not in refused)),
-            )
-            if refusals:
-                error = "refused " + "; ".join(f"{r.recipient}: {r.code} {r.reason}"
-                                               for r in refusals)
-                temporary = any(r.temporary for r in refusals)
-        entry = replace(entry, attempts=entry.attempts + 1, last_attempt=_now(), last_error=error,
-                        permanent=bool(error) and not temporary)
+            if not exc.uncertain:  # the server answered: what it said stands, nothing in doubt
+                state["entry"] = replace(state["entry"], uncertain=entry.uncertain)
+        if refusals:
+            error = "refused " + "; ".join(f"{r.recipient}: {r.code} {r.reason}" for r in refusals)
+            temporary = any(r.temporary for r in refusals)
+        entry = replace(state["entry"], attempts=entry.attempts + 1, last_attempt=_now(),
+                        last_error=error, permanent=bool(error) and not temporary)
         return self._save(entry)
 
-    def retry_all(self, settings: MailSettings, sleep: Sleep = time.sleep) -> list[SendResult]:
-        return [self.deliver(entry.key, settings, sleep) for entry in self.entries()]
+    def retry_all(self, settings: MailSettings, sleep: Sleep = time.sleep, *,
+                  resend_uncertain: bool = False) -> list[SendResult]:
+        return [self.deliver(entry.key, settings, sleep, resend_uncertain=resend_uncertain)
+                for entry in self.entries()]
+
+
+def _uncertain(entry: Entry) -> SendResult:
+    return SendResult("uncertain", entry.message_id, entry.eml, entry.subject, entry.attempts,
+                      entry.reason)
 
 
 def outbox_for(settings: MailSettings, outbox_dir: Path | str | None = None) -> Outbox:
@@ -364,9 +431,12 @@ class RetryReport:
 
 
 def retry_outbox(
-    settings: MailSettings, outbox_dir: Path | str | None = None, sleep: Sleep = time.sleep
+    settings: MailSettings, outbox_dir: Path | str | None = None, sleep: Sleep = time.sleep,
+    *, resend_uncertain: bool = False,
 ) -> RetryReport:
-    """Try to send every message waiting in the outbox (`outbox --retry`)."""
+    """Try to send every message waiting in the outbox (`outbox --retry`). Messages that may
+    have been delivered (a lost reply) go again only with `resend_uncertain`."""
     box = outbox_for(settings, outbox_dir)
     settings.check_server()
-    return RetryReport(box.folder, tuple(box.retry_all(settings, sleep)))
+    return RetryReport(box.folder, tuple(box.retry_all(settings, sleep,
+                                                       resend_uncertain=resend_uncertain)))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from briefing.deliver.mail_settings import ENV, MailSettings
@@ -16,11 +17,21 @@ log = logging.getLogger(__name__)
 
 
 class SendFailure(MailError):
-    """One delivery attempt failed. `temporary` failures are worth retrying later."""
+    """One delivery attempt failed. `temporary` failures are worth retrying later. `uncertain`:
+    the whole message went out and no reply came; the server may have accepted it, so sending
+    it again on its own could deliver a second copy."""
 
-    def __init__(self, message: str, temporary: bool) -> None:
+    def __init__(self, message: str, temporary: bool, uncertain: bool = False) -> None:
         super().__init__(message)
         self.temporary = temporary
+        self.uncertain = uncertain
+
+
+Marker = Callable[[tuple[str, ...]], None]  # called with the recipients concerned
+
+
+def _ignore(_: tuple[str, ...]) -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +123,60 @@ def _open(settings: MailSettings) -> smtplib.SMTP:
     return client
 
 
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _envelope(client: smtplib.SMTP, data: bytes, sender: str,
+              recipients: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tuple[int, bytes]]]:
+    """MAIL FROM and RCPT TO: (recipients accepted, {refused: (code, reply)})."""
+    options = [f"size={len(data)}"] if client.has_extn("size") else []
+    code, reply = client.mail(sender, options)
+    if code != 250:
+        client.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for rcpt in recipients:
+        code, reply = client.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, reply)
+    if len(refused) == len(recipients):
+        client.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    return tuple(r for r in recipients if r not in refused), refused
+
+
+def _data(client: smtplib.SMTP, data: bytes, accepted: tuple[str, ...], settings: MailSettings,
+          sending: Marker, delivered: Marker) -> None:
+    """DATA, the message, and its end. `sending(accepted)` runs just before the final "." goes
+    out (from then on the server may deliver), `delivered(accepted)` the moment its 250 comes."""
+    code, reply = client.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    body = _LEADING_DOT.sub(b"..", data)
+    client.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+    sending(accepted)
+    try:
+        client.send(b".\r\n")
+        code, reply = client.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        where = f"{settings.host}:{settings.effective_port}"
+        why = f"no reply within {settings.timeout:g}s" if isinstance(
+            exc.__context__ or exc, TimeoutError) else "the connection was lost"
+        raise SendFailure(f"{where}: {why} after the whole message was sent; it may have been "
+                          "delivered, so it is not sent again automatically", temporary=True,
+                          uncertain=True) from None
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    delivered(accepted)
+
+
 def deliver_once(
-    data: bytes, sender: str, recipients: Sequence[str], settings: MailSettings
+    data: bytes, sender: str, recipients: Sequence[str], settings: MailSettings,
+    *, sending: Marker = _ignore, delivered: Marker = _ignore,
 ) -> tuple[Refusal, ...]:
     """One SMTP transaction. Returns the recipients the server refused (empty: all accepted);
-    raises SendFailure when nothing was accepted."""
+    raises SendFailure when nothing was accepted (`uncertain` when the reply to the message's
+    end was lost). `sending` and `delivered` are told, before QUIT, what was sent and accepted."""
     log.info("connecting to %s:%s (%s)", settings.host, settings.effective_port, settings.security)
     try:
         client = _open(settings)
@@ -124,12 +184,12 @@ def deliver_once(
         raise classify(exc, settings) from None
     try:
         try:
-            refused = client.sendmail(sender, list(recipients), data)
+            accepted, refused = _envelope(client, data, sender, recipients)
+            _data(client, data, accepted, settings, sending, delivered)
         except smtplib.SMTPRecipientsRefused as exc:
-            refusals = tuple(Refusal(r, c, _text(m)) for r, (c, m) in exc.recipients.items())
-            if len(refusals) < len(recipients):  # cannot happen per smtplib; be safe
-                return refusals
             raise classify(exc, settings) from None
+        except SendFailure:
+            raise
         except Exception as exc:
             raise classify(exc, settings) from None
     finally:

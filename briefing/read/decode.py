@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import re
@@ -43,6 +44,17 @@ _CONTROL_BYTES = bytes([*range(1, 9), 11, 12, *range(14, 27), *range(28, 32)])  
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ufffe]")
 
 
+# Text a reader cannot see but that changes what is shown: bidi embeddings, overrides, isolates
+# and marks (a title that reads backwards), zero-width and invisible characters (words that look
+# alike but do not match), soft hyphens, interlinear annotations and tag characters (hidden
+# ASCII). And lone surrogates (`"\ud800"` in JSON): not text at all, and no UTF-8 writer takes
+# them. Removed where text enters, so every later stage and every output is free of them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
+)
+
+
 def article_id(source: str, text: str) -> str:
     """Stable id: the same source and text always give the same id."""
     digest = hashlib.sha1(f"{source}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -58,6 +70,10 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
         bytes([b]).decode("cp1252", errors="ignore") or bytes([b]).decode("latin-1") for b in chunk
     )
     return out, exc.end
+
+
+# Registered where it is used: decoding must not depend on another module being imported first.
+codecs.register_error("briefing-cp1252", _cp1252_fallback)
 
 
 _UTF8_MULTIBYTE = re.compile(
@@ -158,9 +174,10 @@ def decode_bytes(data: bytes) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """One line-end convention, NFC, no control characters or BOMs."""
+    """One line-end convention, NFC, no control characters, BOMs, invisible or bidi-control
+    characters, or lone surrogates."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", text.replace("\ufffd", ""))
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text.replace("\ufffd", "")))
     return unicodedata.normalize("NFC", text)
 
 

@@ -6,7 +6,7 @@ stops the others. Cleaning and metadata inference from the text itself happen in
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import logging
 import os
 import re
@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefing.models import Article, IngestResult, Skip
-from briefing.read.decode import _cp1252_fallback, article_id, read_text_file
+from briefing.read.decode import article_id, read_text_file
 from briefing.read.formats import articles_from_text
-from briefing.read.web import load_url
+from briefing.read.web import FETCH_TIMEOUT, Fetcher, load_url, page_fetcher
 from briefing.settings import DEFAULT_MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,6 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 
 _URL = re.compile(r"^https?:/{1,2}[^/\s]", re.IGNORECASE)
-
-
-codecs.register_error("briefing-cp1252", _cp1252_fallback)
 
 
 def _kind_for(path: Path) -> str:
@@ -167,21 +164,33 @@ def _location_free_ids(articles: Sequence[Article], roots: Sequence[str]) -> lis
     return out
 
 
-def ingest(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
-    """Read every input; nothing is dropped silently."""
+def ingest(
+    paths: Iterable[str | Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    allow_private: bool = False,
+    timeout: float = FETCH_TIMEOUT,
+) -> IngestResult:
+    """Read every input; nothing is dropped silently. URLs go through one fetcher (the page
+    cache `daily` uses), which refuses private addresses unless `allow_private`."""
     paths = list(paths)
     roots = sorted(
         {str(Path(p)) for p in paths if not is_url(p) and Path(p).is_dir()}, key=len, reverse=True
     )
     articles: list[Article] = []
     skipped: list[Skip] = []
-    for item in iter_files(paths):
-        if isinstance(item, Skip):
-            skipped.append(item)
-            continue
-        got, bad = load_url(item, max_bytes) if isinstance(item, str) else load_file(item, max_bytes)
-        articles.extend(got)
-        skipped.extend(bad)
+    with contextlib.ExitStack() as stack:
+        fetcher: Fetcher | None = None
+        for item in iter_files(paths):
+            if isinstance(item, Skip):
+                skipped.append(item)
+                continue
+            if isinstance(item, str) and fetcher is None:
+                fetcher = stack.enter_context(page_fetcher(max_bytes, timeout, allow_private))
+            got, bad = (load_url(item, fetcher=fetcher) if isinstance(item, str)
+                        else load_file(item, max_bytes))
+            articles.extend(got)
+            skipped.extend(bad)
     for skip in skipped:
         log.warning("skipped %s: %s", skip.source, skip.reason)
     return IngestResult(tuple(_location_free_ids(articles, roots)), tuple(skipped))

@@ -30,14 +30,16 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _field(record: dict, *keys: str) -> str:
+    """A metadata field as text. Only text counts: `true`, `3.5` or `[1, 2]` where a title or an
+    outlet belongs is a producer's mistake, not a name to show (a list keeps its text items)."""
     for key in keys:
         value = record.get(key)
         if isinstance(value, list):
-            value = ", ".join(str(v) for v in value if isinstance(v, str | int | float) and str(v).strip())
+            value = ", ".join(t for v in value if isinstance(v, str) and (t := normalize_text(v).strip()))
         if isinstance(value, dict):
             value = value.get("name") or value.get("title") or ""
-        if isinstance(value, str | int | float) and str(value).strip():
-            return normalize_text(str(value)).strip()
+        if isinstance(value, str) and normalize_text(value).strip():
+            return normalize_text(value).strip()
     return ""
 
 

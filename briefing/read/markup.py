@@ -7,7 +7,62 @@ import re
 _CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 
 
-_SCRIPT = re.compile(r"<(script|style|iframe|noscript|template|svg|object)\b.*?</\1\s*>", re.I | re.S)
+_HIDDEN = ("script", "style", "iframe", "noscript", "template", "svg", "object")
+
+
+_HIDDEN_OPEN = re.compile(rf"<({'|'.join(_HIDDEN)})\b", re.I)
+
+
+_HIDDEN_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in _HIDDEN}
+
+
+# Where an element left without its end tag stops taking text: its paragraph, or the next block.
+_UNCLOSED_END = re.compile(
+    r"\n[ \t]*\n|<(?:p|div|article|section|main|h[1-6]|ul|ol|li|table|blockquote|/?body)\b", re.I
+)
+
+
+_TAG_END = re.compile(r"[^<>]*>")
+
+
+_NOSCRIPT_OPEN = re.compile(r"<(noscript)\b", re.I)
+
+
+def drop_noscript(html: str) -> str:
+    """An HTML page without its `<noscript>` text (closed or not), for the extractor: what a
+    reader with scripts on never sees is not reporting. Scripts stay (they carry metadata)."""
+    return _drop_hidden(html, _NOSCRIPT_OPEN) if "<noscript" in html.lower() else html
+
+
+def _drop_hidden(text: str, opener: re.Pattern[str] = _HIDDEN_OPEN) -> str:
+    """Remove script, style, noscript (...) elements with their text. An element left without
+    its end tag (`<noscript>Enable JavaScript…` cut by a scraper, or `<noscript/>`, which HTML
+    does not close) takes its own text, to the end of its paragraph or the next block tag: a
+    browser shows none of it. One pass, and at most one failed search per element name, so
+    thousands of unclosed openers cost no more than one."""
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()  # names with no end tag after the current point
+    for m in opener.finditer(text):
+        if m.start() < pos:
+            continue
+        name = m.group(1).lower()
+        close = None if name in unclosed else _HIDDEN_CLOSE[name].search(text, m.end())
+        if close is not None:
+            end = close.end()
+        else:
+            unclosed.add(name)
+            tag = _TAG_END.match(text, m.end())
+            if tag is None:
+                continue  # not a tag (`<script` in prose): left to the tag rule
+            stop = _UNCLOSED_END.search(text, tag.end())
+            end = stop.start() if stop else len(text)
+        out.append(text[pos : m.start()])
+        pos = end
+    if not pos:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
@@ -64,7 +119,7 @@ def strip_markup(text: str) -> str:
     if "```" in text or "~~~" in text:
         text = _CODE_FENCE.sub("", text)
     if "<" in text:
-        text = _SCRIPT.sub("", text)
+        text = _drop_hidden(text)
         text = _COMMENT.sub("", text)
     if "[" in text:
         text = _MD_IMAGE.sub("", text)
@@ -78,6 +133,8 @@ def strip_markup(text: str) -> str:
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
+        if "<" in text:  # escaped markup (`&lt;noscript&gt;`) is markup once unescaped
+            text = _drop_hidden(text)
     if _EMPHASIS_HINT.search(text):
         text = _MD_STRONG.sub(r"\2", text)
         text = _MD_EM.sub(lambda m: m.group(1) or m.group(2), text)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from briefing.models import Article
 from briefing.read.decode import article_id, normalize_text
+from briefing.read.markup import drop_noscript
 from briefing.text.dates import iso_date
 
 # trafilatura's output tree: these elements are blocks (a paragraph each, or hold blocks)
@@ -237,7 +238,8 @@ def _extract(html: str | bytes, url: str, with_metadata: bool):
     import trafilatura
     from trafilatura.utils import load_html
 
-    tree = load_html(html)
+    # `<noscript>` text ("Enable JavaScript to read…") is what a reader with scripts on never sees
+    tree = load_html(drop_noscript(html) if isinstance(html, str) else html)
     if tree is None:
         return None
     return trafilatura.bare_extraction(

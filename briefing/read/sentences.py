@@ -90,6 +90,14 @@ MAX_QUOTE_MERGE_WORDS = 80
 MAX_SENTENCE_WORDS = 100
 
 
+# Longer than this is not a word but a blob (base64, a hash, a run of one letter): the blob is
+# dropped with the sentence it stands in, so no item is longer than 100 words of 100 characters.
+MAX_WORD_CHARS = 100
+
+
+_BLOB = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
 @lru_cache(maxsize=1)
 def tokenizer() -> PunktSentenceTokenizer:
     """The Punkt tokenizer, built once per process."""
@@ -208,17 +216,52 @@ def _cap(sent: str) -> list[str]:
 def split_text(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs for a cleaned text."""
     out: list[tuple[int, str]] = []
-    tok = tokenizer()
     for p, para in enumerate(_paragraphs(text)):
         if ". ." in para:
             para = _SPACED_DOTS.sub(lambda m: "." * min(4, m.group(0).count(".")), para)
-        for chunk in _obvious_chunks(_unglue(para)):
-            # A chunk with no stop before its end is one sentence; only the others need Punkt.
-            sents = tok.tokenize(chunk) if _INNER_STOP.search(chunk, 0, len(chunk) - 1) else (chunk,)
-            for sent in sents:
-                if _HAS_WORD.search(sent):
-                    out.extend((p, piece) for piece in _cap(sent.strip()))
-    return _merge(out)
+        for segment, open_start, open_end in _segments(para):
+            sents = _sentences(p, segment)
+            # the sentence a blob stood in goes with it: its halves are fragments, not reporting
+            sents = sents[1 if open_start else 0 : len(sents) - 1 if open_end else len(sents)]
+            out += _merge(sents)  # (merging never reaches across a blob)
+    return out
+
+
+# A blob, or the text before one, that ends a sentence (a stop, then closing quotes or brackets)
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _segments(para: str) -> list[tuple[str, bool, bool]]:
+    """A paragraph cut at blobs of over MAX_WORD_CHARS characters, which are dropped (a
+    1,000,000-character word is not reporting, and must not make a 1 MB bullet): (text, whether
+    it starts inside a blob's sentence, whether it ends inside one)."""
+    if len(para) <= MAX_WORD_CHARS or not _BLOB.search(para):
+        return [(para, False, False)]
+    out: list[tuple[str, bool, bool]] = []
+    pos, open_start = 0, False
+    for blob in _BLOB.finditer(para):
+        piece = para[pos : blob.start()].strip()
+        open_end = bool(piece) and not _ENDS_SENTENCE.search(piece)
+        out.append((piece, open_start, open_end))
+        pos = blob.end()
+        # the text after goes on the blob's sentence unless the blob ends it, or the blob stood
+        # alone between sentences and a capital starts the next one
+        after = para[pos:].lstrip()[:1]
+        open_start = not _ENDS_SENTENCE.search(blob.group()) and (open_end or not after.isupper())
+    out.append((para[pos:].strip(), open_start, False))
+    return [seg for seg in out if _HAS_WORD.search(seg[0])]
+
+
+def _sentences(p: int, para: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    tok = tokenizer()
+    for chunk in _obvious_chunks(_unglue(para)):
+        # A chunk with no stop before its end is one sentence; only the others need Punkt.
+        sents = tok.tokenize(chunk) if _INNER_STOP.search(chunk, 0, len(chunk) - 1) else (chunk,)
+        for sent in sents:
+            if _HAS_WORD.search(sent):
+                out.extend((p, piece) for piece in _cap(sent.strip()))
+    return out
 
 
 def _obvious_chunks(para: str) -> list[str]:

@@ -1,10 +1,15 @@
 """Feeds and pages from the web: RSS/Atom with feedparser, pages with httpx and trafilatura.
 
-Every response is cached on disk, so a re-run of the same day reads the cache instead of the
-network: a feed's cache holds for its day (tomorrow's run fetches it afresh), a page's until
-it is pruned. A failure (timeout, HTTP error, invalid feed, page with no article) becomes a
-`Skip` with its reason and never stops the other fetches. Failures are not cached: a re-run
-tries them again.
+One fetcher for `build URL` and `daily`. Every response is cached on disk, so a re-run of the
+same day reads the cache instead of the network: a feed's cache holds for its day (tomorrow's
+run fetches it afresh), a page's until it is pruned (or, for `build`, 30 days). A failure
+(timeout, HTTP error, invalid feed, page with no article) becomes a `Skip` with its reason and
+never stops the other fetches. Failures are not cached, and a page that gave no article is
+dropped from the cache: a re-run tries them again.
+
+Limits (see transport.py): each download, redirects included, must finish within `timeout`
+seconds; a response (on the wire or decoded) over `max_bytes` is refused as it streams in;
+private, loopback and link-local addresses are refused unless allowed.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import os
@@ -26,61 +32,37 @@ import platformdirs
 
 from briefing.atomic import write_atomic
 from briefing.models import Article, Skip
-from briefing.read.decode import _size, decode_bytes
+from briefing.read.decode import _size, decode_bytes, normalize_text
 from briefing.read.formats import articles_from_text
+from briefing.read.transport import (
+    Clock,
+    FetchError,
+    Refused,
+    TooLarge,
+    guarded_transport,
+    read_body,
+)
 from briefing.settings import DEFAULT_MAX_BYTES
+
+__all__ = ["FetchError", "Fetcher", "HttpCache", "Refused", "TooLarge", "collect_web", "load_url",
+           "parse_feed", "read_page"]
 
 log = logging.getLogger(__name__)
 
 
-FETCH_TIMEOUT = 20.0
+FETCH_TIMEOUT = 20.0  # seconds for one whole download, redirects included
+
+
+CACHE_DAYS = 30.0  # how long `build` trusts a cached page (daily prunes by its own cache_days)
 
 
 USER_AGENT = "briefing/0.1 (news briefing tool; polite single fetch per URL)"
 
 
-def load_url(url: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = FETCH_TIMEOUT) -> tuple[list[Article], list[Skip]]:
-    """Fetch one URL (timeout, polite User-Agent, size limit) and extract its article."""
-    import httpx
-
-    try:
-        with httpx.Client(
-            timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        ) as client, client.stream("GET", url) as resp:
-            if resp.status_code >= 400:
-                return [], [Skip(url, f"could not fetch: HTTP {resp.status_code} {resp.reason_phrase}")]
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in resp.iter_bytes():
-                total += len(chunk)
-                if total > max_bytes:
-                    return [], [Skip(url, f"page is over the {_size(max_bytes)} size limit (--max-bytes)")]
-                chunks.append(chunk)
-            ctype = resp.headers.get("content-type", "").lower()
-            final = str(resp.url)
-    except httpx.TimeoutException:
-        return [], [Skip(url, f"could not fetch: timed out after {timeout:g} s")]
-    except httpx.HTTPError as exc:
-        return [], [Skip(url, f"could not fetch: {type(exc).__name__}: {exc}".rstrip(": "))]
-    data = b"".join(chunks)
-    if not data.strip():
-        return [], [Skip(url, "empty response")]
-    try:
-        text = decode_bytes(data)
-    except ValueError as exc:
-        return [], [Skip(url, str(exc))]
-    kind = "html"
-    if "json" in ctype:
-        kind = "json"
-    elif ctype.startswith("text/plain"):
-        kind = "text"
-    elif ctype.startswith("text/markdown"):
-        kind = "markdown"
-    articles, skipped = articles_from_text(text, url, kind, url=final)
-    return articles, skipped
+PRIVATE_HINT = "[fetch] allow_private = true"  # build passes its own (--allow-private)
 
 
-log = logging.getLogger(__name__)
+MAX_REDIRECTS = 10
 
 
 MIN_WORDS = 20  # fewer words than this is not an article (a gallery, an index, a paywall stub)
@@ -93,10 +75,6 @@ def default_cache_dir() -> Path:
     return platformdirs.user_cache_path("briefing") / "http"
 
 
-class FetchError(Exception):
-    """One URL could not be fetched; the message is the user-facing reason."""
-
-
 @dataclass(frozen=True, slots=True)
 class Response:
     url: str  # final URL, after redirects
@@ -106,14 +84,16 @@ class Response:
 
 
 class HttpCache:
-    """Responses on disk: `<key>.body` and `<key>.json` (url, final url, content type)."""
+    """Responses on disk: `<key>.body` and `<key>.json` (url, final url, content type).
+    `max_age_days`: entries fetched longer ago than this are not served (None: until pruned)."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, max_age_days: float | None = None) -> None:
         self.folder = Path(folder)
+        self.max_age_days = max_age_days
 
     @staticmethod
     def key(url: str, scope: str = "") -> str:
-        return hashlib.sha256(f"{scope}\0{url}".encode()).hexdigest()[:32]
+        return hashlib.sha256(f"{scope}\0{url}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def get(self, key: str) -> Response | None:
         meta_path = self.folder / f"{key}.json"
@@ -125,6 +105,11 @@ class HttpCache:
             return None
         if not isinstance(meta, dict) or meta.get("size") != len(body):
             return None  # half-written or damaged: fetch again
+        fetched = meta.get("fetched")
+        if self.max_age_days is not None and (
+            not isinstance(fetched, int | float) or time.time() - fetched > self.max_age_days * 86400
+        ):
+            return None
         return Response(str(meta.get("final", "")), str(meta.get("type", "")), body, cached=True)
 
     def put(self, key: str, url: str, response: Response) -> None:
@@ -136,6 +121,14 @@ class HttpCache:
         meta = {"url": url, "final": response.url, "type": response.content_type,
                 "size": len(response.body), "fetched": int(time.time())}
         write_atomic(self.folder / f"{key}.json", json.dumps(meta) + "\n", overwrite=True)
+
+    def forget(self, key: str) -> None:
+        """Drop one entry (its record first: a body without a record is never served)."""
+        for suffix in (".json", ".body"):
+            try:
+                (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("cannot remove cached %s: %s", key, exc)
 
     def prune(self, max_age_days: float) -> int:
         """Remove entries fetched more than `max_age_days` ago; returns how many went."""
@@ -155,22 +148,30 @@ class HttpCache:
 
 
 class Fetcher:
-    """GET with a timeout, a polite User-Agent, a size limit and the disk cache."""
+    """GET with one deadline per download, a polite User-Agent, a size limit (on the wire and
+    decoded), private addresses refused unless `allow_private`, and the disk cache."""
 
     def __init__(
         self,
         cache: HttpCache | None,
-        timeout: float = 20.0,
+        timeout: float = FETCH_TIMEOUT,
         user_agent: str = USER_AGENT,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        *,
+        allow_private: bool = False,
+        private_hint: str = PRIVATE_HINT,
     ) -> None:
         self.cache = cache
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.network_fetches = 0
+        self._clock = Clock()
+        # trust_env off: proxies from the environment would bypass the deadline and the check
         self._client = httpx.Client(
+            transport=guarded_transport(self._clock, allow_private, private_hint),
             timeout=httpx.Timeout(timeout),
-            follow_redirects=True,
+            follow_redirects=False,  # followed by _follow, hop by hop
+            trust_env=False,
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -198,27 +199,44 @@ class Fetcher:
                 log.warning("cannot cache %s: %s", url, exc)
         return response
 
+    def forget(self, url: str, scope: str = "") -> None:
+        if self.cache is not None:
+            self.cache.forget(HttpCache.key(url, scope))
+
     def _fetch(self, url: str) -> Response:
+        if not url.lower().startswith(("http://", "https://")):
+            raise FetchError("not an http(s) URL")
         self.network_fetches += 1
+        self._clock.start(self.timeout)
         try:
-            with self._client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in resp.iter_bytes():
-                    total += len(chunk)
-                    if total > self.max_bytes:
-                        raise FetchError(f"response is over the {self.max_bytes:,}-byte limit")
-                    chunks.append(chunk)
-                return Response(str(resp.url), resp.headers.get("content-type", "").lower(),
-                                b"".join(chunks))
+            return self._follow(self._client.build_request("GET", url))
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self.timeout:g} s") from None
         except httpx.InvalidURL as exc:
             raise FetchError(f"invalid URL ({exc})") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+        finally:
+            self._clock.stop()
+
+    def _follow(self, request: httpx.Request) -> Response:
+        """Redirects followed here, not by httpx: it reads (and decompresses) the body of every
+        redirect whole, so a `302` carrying a gzip bomb would pass the size limit."""
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._client.send(request, stream=True)
+            try:
+                if resp.next_request is not None:  # a redirect: its body is never read
+                    request = resp.next_request
+                    if request.url.scheme not in ("http", "https"):
+                        raise FetchError(f"redirected to {request.url.scheme}: (not http(s))")
+                    continue
+                if resp.status_code >= 400:
+                    raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+                body = read_body(resp, self.max_bytes)
+                return Response(str(resp.url), resp.headers.get("content-type", "").lower(), body)
+            finally:
+                resp.close()
+        raise FetchError("too many redirects")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,8 +254,15 @@ def _entry_date(entry: dict) -> str:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date().isoformat()
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date().isoformat()
+            except (OverflowError, OSError, ValueError):  # a date no calendar has
+                continue
     return ""
+
+
+def _text(value: object) -> str:
+    return normalize_text(value).strip() if isinstance(value, str) else ""
 
 
 def parse_feed(body: bytes, feed_url: str) -> tuple[list[Entry], str]:
@@ -247,7 +272,9 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[list[Entry], str]:
     still reported. ValueError if nothing usable is there."""
     import feedparser
 
-    parsed = feedparser.parse(body, response_headers={"content-location": feed_url})
+    # A stream, never the bytes: feedparser opens a bytes argument as a file name if it can,
+    # so a body of `/etc/passwd` would be read from this machine's disk.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
     problem = ""
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -262,40 +289,112 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[list[Entry], str]:
         raise ValueError("not an RSS/Atom feed (no channel or feed element)")
     entries = []
     for item in parsed.entries:
-        link = str(item.get("link") or "").strip()
+        link = _text(item.get("link"))
         if not link:
             continue
-        entries.append(Entry(feed_url, link, str(item.get("title") or "").strip(), _entry_date(item),
-                             str(item.get("summary") or "").strip()))
+        entries.append(Entry(feed_url, link, _text(item.get("title")), _entry_date(item),
+                             _text(item.get("summary"))))
     if problem:
         problem += f"; read {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} anyway"
     return entries, problem
 
 
-def read_page(fetcher: Fetcher, url: str) -> Article:
-    """The article of one web page (raises FetchError or ValueError with the reason)."""
-    response = fetcher.get(url)
+def _kind(content_type: str) -> str:
+    if "json" in content_type:
+        return "json"
+    if content_type.startswith("text/plain"):
+        return "text"
+    if content_type.startswith("text/markdown"):
+        return "markdown"
+    return "html"
+
+
+def _page_articles(response: Response, url: str) -> tuple[list[Article], list[Skip]]:
     if not response.body.strip():
         raise ValueError("empty response")
-    text = decode_bytes(response.body)
-    kind = "html"
-    if "json" in response.content_type:
-        kind = "json"
-    elif response.content_type.startswith("text/plain"):
-        kind = "text"
-    articles, skipped = articles_from_text(text, url, kind, url=response.url or url)
+    kind = _kind(response.content_type)
+    articles, skipped = articles_from_text(decode_bytes(response.body), url, kind,
+                                           url=response.url or url)
     if not articles:
         raise ValueError(skipped[0].reason if skipped else "no article in the page")
     words = len(articles[0].text.split())
-    if words < MIN_WORDS:  # what extraction falls back to on a page of links or pictures
+    if kind == "html" and words < MIN_WORDS:  # what extraction gives for links or pictures
         raise ValueError(f"no article text could be extracted (only {words} words of page furniture)")
-    return articles[0]
+    return articles, skipped
+
+
+def read_url(fetcher: Fetcher, url: str) -> tuple[list[Article], list[Skip]]:
+    """The articles of one web page, and skips for parts of it (a bad line of a JSON page).
+    Raises FetchError or ValueError with the reason when nothing could be read; such a page
+    leaves the cache, so a fixed page is read afresh."""
+    response = fetcher.get(url)
+    try:
+        return _page_articles(response, url)
+    except ValueError:
+        fetcher.forget(url)
+        raise
+
+
+def read_page(fetcher: Fetcher, url: str) -> Article:
+    """The (first) article of one web page (raises FetchError or ValueError with the reason)."""
+    return read_url(fetcher, url)[0][0]
+
+
+def load_url(
+    url: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = FETCH_TIMEOUT,
+    *,
+    allow_private: bool = False,
+    fetcher: Fetcher | None = None,
+) -> tuple[list[Article], list[Skip]]:
+    """`build URL`: one page through the fetcher and page cache that `daily` uses."""
+    if fetcher is None:
+        with page_fetcher(max_bytes, timeout, allow_private) as own:
+            return load_url(url, fetcher=own)
+    try:
+        return read_url(fetcher, url)
+    except TooLarge as exc:
+        limit = _size(exc.max_bytes)
+        return [], [Skip(url, f"page is over the {limit} size limit{exc.how} (--max-bytes)")]
+    except FetchError as exc:
+        return [], [Skip(url, f"could not fetch: {exc}")]
+    except ValueError as exc:
+        return [], [Skip(url, str(exc))]
+
+
+def page_fetcher(max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = FETCH_TIMEOUT,
+                 allow_private: bool = False) -> Fetcher:
+    """The fetcher `build` uses: the user's page cache (30 days), `--allow-private` as hint."""
+    cache = HttpCache(default_cache_dir(), max_age_days=CACHE_DAYS)
+    return Fetcher(cache, timeout, max_bytes=max_bytes, allow_private=allow_private,
+                   private_hint="--allow-private")
 
 
 @dataclass(frozen=True, slots=True)
 class WebResult:
     articles: tuple[Article, ...]
     skipped: tuple[Skip, ...]
+
+
+def _feed_pages(fetcher: Fetcher, feed_url: str, day: str, max_entries: int,
+                skipped: list[Skip]) -> list[tuple[str, Entry | None]]:
+    scope = f"feed:{day}"
+    try:
+        response = fetcher.get(feed_url, scope=scope)
+        entries, problem = parse_feed(response.body, feed_url)
+    except FetchError as exc:
+        skipped.append(Skip(feed_url, f"feed: {exc}"))
+        return []
+    except ValueError as exc:
+        fetcher.forget(feed_url, scope)  # not a feed today: ask again on a re-run
+        skipped.append(Skip(feed_url, f"feed: {exc}"))
+        return []
+    if problem:
+        skipped.append(Skip(feed_url, f"feed: {problem}"))
+    if not entries:
+        skipped.append(Skip(feed_url, "feed: no entries with a link"))
+    return [(e.link, e) for e in entries[:max_entries]]
 
 
 def collect_web(
@@ -310,17 +409,7 @@ def collect_web(
     skipped: list[Skip] = []
     pages: list[tuple[str, Entry | None]] = []
     for n, feed_url in enumerate(feeds, 1):
-        try:
-            response = fetcher.get(feed_url, scope=f"feed:{day}")
-            entries, problem = parse_feed(response.body, feed_url)
-        except (FetchError, ValueError) as exc:
-            skipped.append(Skip(feed_url, f"feed: {exc}"))
-        else:
-            if problem:
-                skipped.append(Skip(feed_url, f"feed: {problem}"))
-            if not entries:
-                skipped.append(Skip(feed_url, "feed: no entries with a link"))
-            pages += [(e.link, e) for e in entries[:max_entries]]
+        pages += _feed_pages(fetcher, feed_url, day, max_entries, skipped)
         if progress:
             progress("feeds", n, len(feeds))
     pages += [(u, None) for u in urls]
@@ -329,13 +418,15 @@ def collect_web(
     todo = [(u, e) for u, e in pages if not (u in seen or seen.add(u))]
     for n, (url, entry) in enumerate(todo, 1):
         try:
-            art = read_page(fetcher, url)
+            got, bad = read_url(fetcher, url)
         except (FetchError, ValueError) as exc:
             skipped.append(Skip(url, f"page: {exc}"))
         else:
-            if entry is not None:
-                art = replace(art, title=art.title or entry.title, date=entry.date or art.date)
-            articles.append(replace(art, url=art.url or url))
+            skipped += [Skip(url, f"page: {s.reason}") for s in bad]
+            for art in got:
+                if entry is not None:
+                    art = replace(art, title=art.title or entry.title, date=entry.date or art.date)
+                articles.append(replace(art, url=art.url or url))
         if progress:
             progress("pages", n, len(todo))
     return WebResult(tuple(articles), tuple(skipped))

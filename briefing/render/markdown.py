@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from briefing.models import Briefing, Disagreement, Item, Quote
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control, bidi-override and invisible characters (and lone surrogates) never reach a label.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def plain(text: str) -> str:

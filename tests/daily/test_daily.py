@@ -53,7 +53,7 @@ def _web_config(tmp_path: Path, server) -> Path:
         "feeds = [" + ", ".join(f'"{f}"' for f in feeds) + "]",
         f'urls = ["{server.url_for("/news/bridge-traffic.html")}"]',
         'formats = ["md", "json", "html"]',
-        "[fetch]", "timeout = 0.5", 'cache = "cache"',
+        "[fetch]", "timeout = 0.5", 'cache = "cache"', "allow_private = true",
     ]
     cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "inbox").mkdir()

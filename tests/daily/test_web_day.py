@@ -28,7 +28,7 @@ def _config(folder: Path, day: ws.Day, port: int) -> Path:
     path.write_text("\n".join([
         f"feeds = [{feeds}]", 'formats = ["md", "json", "html"]', 'db = "history.sqlite3"',
         "[budget]", "max_stories = 20", "also_reported = 20",
-        "[fetch]", 'cache = "cache"', "timeout = 20",
+        "[fetch]", 'cache = "cache"', "timeout = 20", "allow_private = true",  # loopback
         "[mail]", 'host = "127.0.0.1"', f"port = {port}", 'security = "none"',
         'from = "Briefing <briefing@example.org>"', 'to = ["editor@example.org"]', 'outbox = "outbox"',
     ]) + "\n", encoding="utf-8")

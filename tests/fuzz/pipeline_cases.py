@@ -19,6 +19,7 @@ markdown and HTML injection, and arbitrary Unicode. For every set:
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 import unicodedata
@@ -52,6 +53,10 @@ HOSTILE = [
     "`", "> ", "1. ", "- ", "+ ", "|", "&amp;", "&#106;avascript:", "\\", "<svg onload=x>",
     "<a href=javascript:x>y</a>", "<style>p{}</style>", "<form action=http://e.example>",
     "“", "”", "\"", "'", "—", "\u202e", "\u200b", "\x00", "\r", "\u2028", "\ufeff",
+    # issue 16: hidden text, bidi and invisible characters, encoded words, blobs
+    "<noscript>", "</noscript>", "<noscript/>", "&lt;noscript&gt;", "Enable JavaScript", "\u2066",
+    "\u200d", "\u00ad", "\U000e0041", "=?utf-8?q?Hi=0D=0ABcc:x@evil.example?=",
+    "=?utf-8?b?SGkNCkJjYzogeEBldmlsLmV4YW1wbGU=?=", "a" * 150, "x" * 5000,
 ]
 _WORD = st.sampled_from(WORDS)
 _PIECE = _WORD | st.sampled_from(HOSTILE) | st.text(max_size=8)
@@ -81,10 +86,40 @@ def make_file(n: int, kind: str, name: str, body: str, title: str, outlet: str, 
         record = {"text": body, "title": title, "outlet": outlet, "url": url, "date": "2031-01-02"}
         lines = [json.dumps(record)] + ([title] if kind == "jsonl" else [])
         return f"{name}.{kind}", "\n".join(lines).encode("utf-8", enc)
+    if kind == "json-odd":  # lone surrogates as JSON escapes; metadata of every wrong type
+        record = {"text": body + " SURROGATE", "title": [title, 3.5, True], "outlet": True,
+                  "url": 3.5, "byline": {"name": 7}, "date": [2031]}
+        text = json.dumps(record).replace("SURROGATE", "\\ud800 \\udfff x")
+        return f"{name}.json", text.encode("utf-8", enc)
     return f"{name}.txt", body.encode("utf-8", enc)
 
 
-KINDS = ["txt", "md", "html", "json", "jsonl", "bytes:txt", "bytes:md", "bytes:html", "bytes:json"]
+KINDS = ["txt", "md", "html", "json", "jsonl", "json-odd", "bytes:txt", "bytes:md", "bytes:html",
+         "bytes:json"]
+
+
+# Characters no output may carry (issue 16): bidi controls, invisible ones, lone surrogates.
+INVISIBLE = "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+
+
+MAIL_HEADERS = {"Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted", "MIME-Version",
+                "Content-Type"}
+
+
+def check_mail(md: str) -> None:
+    """The email of a briefing has exactly its own headers, one Subject line, both parts."""
+    import email
+    import email.policy
+
+    from briefing.deliver.mail_settings import MailSettings
+    from briefing.deliver.message import compose
+
+    settings = MailSettings.from_sources(
+        {"mail": {"host": "localhost", "from": "bot@example.org", "to": "reader@example.org"}}, {})
+    msg = email.message_from_bytes(compose(md, settings).data, policy=email.policy.default)
+    assert set(msg.keys()) == MAIL_HEADERS, msg.keys()
+    assert not re.search(f"[\r\n]|{INVISIBLE}", msg["Subject"]), repr(msg["Subject"])
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
 
 
 @st.composite
@@ -145,6 +180,9 @@ def check(files: list[tuple[str, bytes]]) -> str:
         md = render_markdown(briefing)
         import markdown
 
+        assert not re.search(INVISIBLE, md), md
+        assert max(map(len, md.splitlines())) < 20_000  # no blob made a giant line
+        check_mail(md)
         assert_inert(markdown.markdown(md), headings)
         assert_inert(render_html(briefing), headings)
         assert_inert(briefing_html(md), headings)

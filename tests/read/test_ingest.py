@@ -315,7 +315,7 @@ def test_url_html_page(httpserver: HTTPServer, examples_dir: Path) -> None:
         html, content_type="text/html; charset=utf-8"
     )
     url = httpserver.url_for("/bridge")
-    result = ingest([url])
+    result = ingest([url], allow_private=True)  # loopback, like every test server
     [art] = result.articles
     assert art.source == url and art.url == url and art.label == url
     assert art.outlet == "Riverside Radio" and art.date == "2031-10-06"
@@ -327,7 +327,7 @@ def test_url_redirect_and_plain_text(httpserver: HTTPServer) -> None:
         Response(status=301, headers={"Location": httpserver.url_for("/new.txt")})
     )
     httpserver.expect_request("/new.txt").respond_with_data(BODY, content_type="text/plain")
-    [art] = ingest([httpserver.url_for("/old")]).articles
+    [art] = ingest([httpserver.url_for("/old")], allow_private=True).articles
     assert art.url.endswith("/new.txt") and art.text.startswith("The Lakeport bridge")
 
 
@@ -337,7 +337,7 @@ def test_url_errors_become_skips(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/pdf").respond_with_data(b"%PDF-1.7 ...", content_type="application/pdf")
     httpserver.expect_request("/empty").respond_with_data("", content_type="text/html")
     urls = [httpserver.url_for(p) for p in ("/gone", "/big", "/pdf", "/empty")]
-    result = ingest([*urls, "http://127.0.0.1:9/refused"], max_bytes=1000)
+    result = ingest([*urls, "http://127.0.0.1:9/refused"], max_bytes=1000, allow_private=True)
     assert not result.articles
     reasons = [s.reason for s in result.skipped]
     assert reasons[0] == "could not fetch: HTTP 404 NOT FOUND"
@@ -356,7 +356,7 @@ def test_url_timeout(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/slow").respond_with_handler(slow)
     from briefing.read.web import load_url
 
-    articles, skipped = load_url(httpserver.url_for("/slow"), timeout=0.3)
+    articles, skipped = load_url(httpserver.url_for("/slow"), timeout=0.3, allow_private=True)
     assert not articles
     assert skipped[0].reason == "could not fetch: timed out after 0.3 s"
 
@@ -418,7 +418,7 @@ def test_cli_build_from_urls(httpserver: HTTPServer, examples_dir: Path, tmp_pat
     httpserver.expect_request("/gone").respond_with_data("", status=404)
     good, bad = httpserver.url_for("/bridge"), httpserver.url_for("/gone")
     result = CliRunner().invoke(app, ["build", good, bad, str(examples_dir / "northern-wire.txt"),
-                                      "--out", str(tmp_path)])
+                                      "--out", str(tmp_path), "--allow-private"])
     assert result.exit_code == 0, result.output
     assert f"skipped {bad}: could not fetch: HTTP 404 NOT FOUND" in result.stderr
     briefing = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
