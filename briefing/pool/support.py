@@ -15,7 +15,10 @@ how much of each side's weighted content (inverse document frequency over the po
 carries, the shared weight itself, shared names and figures, shared content bigrams. Its
 weights were fitted on the AllSides tune split (bench/support.py --fit). Candidates are
 pairs of facts whose tf-idf cosine reaches `CANDIDATE_COSINE` (a sparse product, never all
-pairs), from different articles whose whole texts are alike enough to be one story.
+pairs), from different articles whose whole texts are alike enough to be one story. The
+features of all candidates are found at once (`pool.alignment`, the same values as
+`pair_features` gives one pair); only the pairs that reach the threshold are checked for
+conflicts one by one.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 
-from briefing.executor import map_ordered
 from briefing.models import Fact, Pool
+from briefing.pool.alignment import aligned
 from briefing.pool.paraphrase import fuzzy_matches
 from briefing.text.figures import claims
 from briefing.text.lexicon import MERGE_STOP_WORDS, NEGATIONS, REPORTING_VERBS
@@ -150,13 +153,14 @@ def logit(features: Sequence[float]) -> float:
 
 # --- what makes two close sentences different claims ---------------------------------------
 
-def _figures(text: str) -> dict[str, set[float]]:
+@lru_cache(maxsize=1 << 16)  # a fact is in many pairs: its figures are read once
+def _figures(text: str) -> dict[str, frozenset[float]]:
     out: dict[str, set[float]] = defaultdict(set)
     for c in claims(text):
         if not c.aside and not c.approximate:  # "about 1,500" and "more than 1,000" agree
             for unit in c.unit:
                 out[unit].add(c.value)
-    return out
+    return {u: frozenset(v) for u, v in out.items()}
 
 
 def figure_conflict(a: str, b: str) -> bool:
@@ -168,25 +172,27 @@ def figure_conflict(a: str, b: str) -> bool:
 LEAD_WORDS = 12  # an attribution opening a sentence ends within this many words
 
 
-def speakers(sig: Signature) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def speakers(sig: Signature) -> frozenset[str]:
     """Names in a sentence's attribution: before a reporting verb that comes early ("Putin has
     said ..."), or in a closing "..., Macron said"."""
     words = sig.words
     verbs = [k for k, w in enumerate(words) if w in REPORTING_VERBS]
     if not verbs:
-        return set()
+        return frozenset()
     out = set()
     if verbs[0] < LEAD_WORDS:
         out |= {w for w in words[: verbs[0]] if w in sig.names}
     if verbs[-1] >= len(words) - 4:
         out |= {w for w in words[max(0, verbs[-1] - 3) :] if w in sig.names}
-    return out
+    return frozenset(out)
 
 
 NEGATED_SPAN = 3  # words after a negation that it applies to
 
 
-def negated(sig: Signature) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def negated(sig: Signature) -> frozenset[str]:
     """Stems of the content words a negation applies to ("did not reopen" -> reopen)."""
     out = set()
     words = sig.words
@@ -196,7 +202,7 @@ def negated(sig: Signature) -> set[str]:
                 if t not in MERGE_STOP_WORDS and t[0] != "#":
                     out.add(stem(t))
                     break
-    return out
+    return frozenset(out)
 
 
 def negation_conflict(a: Signature, b: Signature) -> bool:
@@ -274,9 +280,11 @@ def candidates(
     if len(facts) < 2:
         return none
     X = _rows([sig.stems for sig in signatures], idf, default)
-    i, j = pairs_possibly_above(X, CANDIDATE_COSINE)
-    cos = _row_dots(X, X, i, j)
     small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
+    kept = sp.csr_matrix(sp.diags((~small).astype(float)) @ X)  # fragments pair with nothing
+    kept.eliminate_zeros()
+    i, j = pairs_possibly_above(kept, CANDIDATE_COSINE)
+    cos = _row_dots(X, X, i, j)
     keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
     i, j, cos = _most_alike(i[keep], j[keep], cos[keep], 3 * MAX_CANDIDATES)
     story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
@@ -289,8 +297,15 @@ def _most_alike(i: np.ndarray, j: np.ndarray, cos: np.ndarray, k: int) -> tuple[
     """The pairs among each fact's k most alike (either side), ties to the lower index."""
     if not len(i):
         return i, j, cos
-    rows = np.concatenate([i, j])
-    order = np.lexsort((np.concatenate([j, i]), -np.concatenate([cos, cos]), rows))
+    rows, others, alike = np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([cos, cos])
+    by = np.argsort(-alike, kind="stable")
+    level = np.empty(len(alike), dtype=np.int64)  # most alike first, equal cosines equal
+    level[by] = np.r_[0, np.cumsum(alike[by][1:] != alike[by][:-1])]
+    n, levels = int(max(rows.max(), others.max())) + 1, int(level.max()) + 1
+    if n * levels * n < 2**62:  # one sort of one integer key (row, level, other)
+        order = np.argsort((rows * levels + level) * n + others)
+    else:
+        order = np.lexsort((others, level, rows))
     ranked = rows[order]
     rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
     top = np.zeros(len(rows), dtype=bool)
@@ -315,23 +330,24 @@ def story_cosines(
     """For each pair (i[k], j[k]), the best cosine between an article of fact i and one of
     fact j (each distinct pair of articles computed once); 0 when they share an article."""
     A, row_of = _article_rows(facts, signatures, idf, default)
-    rows = [[row_of[a] for a in f.articles] for f in facts]
+    flat = np.array([row_of[a] for f in facts for a in f.articles], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum([len(f.articles) for f in facts])].astype(np.int64)
     n = A.shape[0]
-    pair, codes = [], []
-    for k, (x, y) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        for a in rows[x]:
-            for b in rows[y]:
-                pair.append(k)
-                codes.append(min(a, b) * n + max(a, b) if a != b else -1)
     best = np.zeros(len(i))
-    if not pair:
+    # every (article of i, article of j) of each pair, all at once
+    count_i, count_j = offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]
+    pair = np.repeat(np.arange(len(i)), count_i * count_j)
+    if not len(pair):
         return best
-    codes_a = np.asarray(codes, dtype=np.int64)
+    t = np.arange(len(pair)) - np.repeat(np.cumsum(count_i * count_j) - count_i * count_j, count_i * count_j)
+    a = flat[offsets[i][pair] + t // count_j[pair]]
+    b = flat[offsets[j][pair] + t % count_j[pair]]
+    codes_a = np.where(a != b, np.minimum(a, b) * n + np.maximum(a, b), -1)
     shared = np.zeros(len(i), dtype=bool)
-    shared[np.asarray(pair)[codes_a < 0]] = True
+    shared[pair[codes_a < 0]] = True
     unique, inverse = np.unique(np.where(codes_a < 0, 0, codes_a), return_inverse=True)
     cos = _row_dots(A, A, unique // n, unique % n)
-    np.maximum.at(best, np.asarray(pair), cos[inverse])
+    np.maximum.at(best, pair, cos[inverse])
     best[shared] = 0.0
     return best
 
@@ -353,72 +369,25 @@ def mutual_best(facts: Sequence[Fact], scored: Sequence[Link]) -> list[Link]:
     return kept
 
 
-MARGIN = 1.0  # what word forms and spelling variants may add to a pair's first estimate
-
-
-def _weights(sets: Sequence[frozenset[str]], idf: Mapping[str, float], default: float) -> sp.csr_matrix:
-    """Rows of idf weights over the items of each set (vocabulary in first-seen order)."""
-    vocab: dict[str, int] = {}
-    cols = [vocab.setdefault(s, len(vocab)) for items in sets for s in sorted(items)]
-    indptr = np.zeros(len(sets) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in sets], out=indptr[1:])
-    weight = np.array([idf.get(s, default) for s in vocab], dtype=np.float64)
-    data = weight[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
-    return sp.csr_matrix((data, np.asarray(cols, dtype=np.int64), indptr), shape=(len(sets), max(1, len(vocab))))
-
-
-def estimates(
-    facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, pairs: np.ndarray
-) -> np.ndarray:
-    """A first, high estimate of each pair's logit, for all pairs at once: the exact shared
-    stems and figures, no word forms or spelling variants, the best the names and bigrams can
-    give. Only pairs within MARGIN of the threshold are scored one by one."""
-    if not len(pairs):
-        return np.zeros(0)
-    i, j = pairs[:, 0], pairs[:, 1]
-    W = _weights([sig.stems for sig in signatures], idf, default)
-    B = W.copy()
-    B.data[:] = 1.0
-    shared = _row_dots(W, B, i, j)
-    total = np.asarray(W.sum(axis=1)).ravel()
-    count = np.diff(W.indptr)
-    short = np.where(count[i] <= count[j], total[i], total[j])
-    long_ = np.where(count[i] <= count[j], total[j], total[i])
-    N = _weights([sig.numbers for sig in signatures], {}, 1.0)
-    figures = _row_dots(N, N, i, j) if N.nnz else np.zeros(len(i))
-    leads = np.array([facts[x].position == 0 and facts[y].position == 0 for x, y in pairs.tolist()], dtype=float)
-    w = dict(zip(FEATURES, WEIGHTS, strict=True))
-    return (
-        BIAS
-        + w["cover_short"] * np.minimum(1.0, shared / np.maximum(short, 1e-9))
-        + w["cover_long"] * np.minimum(1.0, shared / np.maximum(long_, 1e-9))
-        + w["shared"] * np.log1p(shared)
-        + max(0.0, w["names_long"]) + max(0.0, w["names_short"]) + max(0.0, w["bigrams"])
-        + w["figures"] * figures
-        + w["leads"] * leads
-    )
-
-
-PARALLEL_PAIRS = 4000  # from this many candidate pairs, they are scored on two cores
-
-
-def _link(facts, signatures, idf, default, pair: tuple[int, int]) -> Link | None:
-    """The pair's link when its logit reaches THRESHOLD and nothing conflicts, else None."""
-    i, j = pair
-    leads = facts[i].position == 0 and facts[j].position == 0
-    score = logit(pair_features(signatures[i], signatures[j], idf, default, leads))
-    if score < THRESHOLD or conflict(facts[i].text, facts[j].text, signatures[i], signatures[j]):
-        return None
-    return Link(i, j, score, *carried(signatures[i], signatures[j], idf, default))
-
-
 def likely_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
-    """Every candidate pair whose logit reaches THRESHOLD and nothing conflicts."""
+    """Every candidate pair whose logit reaches THRESHOLD and nothing conflicts: the features
+    of all pairs at once (`pool.alignment`), then the conflicts of those that reach it."""
     idf, default = idf_of(signatures)
     pairs = candidates(facts, signatures, idf, default)
-    pairs = pairs[estimates(facts, signatures, idf, default, pairs) >= THRESHOLD - MARGIN]
-    links = map_ordered(partial(_link, facts, signatures, idf, default), [tuple(p) for p in pairs.tolist()], PARALLEL_PAIRS)
-    return [link for link in links if link is not None]
+    lead = np.array([f.position == 0 for f in facts], dtype=bool)
+    got = aligned(signatures, idf, default, pairs, lead[pairs[:, 0]] & lead[pairs[:, 1]])
+    total = np.zeros(len(pairs))
+    for k, w in enumerate(WEIGHTS):  # summed in the order `logit` sums them: the same floats
+        total = total + w * got.features[:, k]
+    scores = BIAS + total
+    links = []
+    for k in np.flatnonzero(scores >= THRESHOLD).tolist():
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        if conflict(facts[i].text, facts[j].text, signatures[i], signatures[j]):
+            continue
+        in_j, in_i = got.found_i[k], got.found_j[k]  # (i's share found in j, j's in i)
+        links.append(Link(i, j, float(scores[k]), bool(in_j >= CARRY * in_i), bool(in_i >= CARRY * in_j)))
+    return links
 
 
 def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> tuple[list[Link], list[Link]]:

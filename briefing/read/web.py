@@ -215,7 +215,7 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(f"invalid URL ({exc})") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+            raise FetchError(_reason(exc)) from None
         finally:
             self._clock.stop()
 
@@ -430,3 +430,22 @@ def collect_web(
         if progress:
             progress("pages", n, len(todo))
     return WebResult(tuple(articles), tuple(skipped))
+
+
+# What a reader is told of a failed download, by httpx's kind of error (the library's class
+# name means nothing to someone reading a cron log).
+_KINDS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
+    (httpx.ConnectError, "could not connect"),
+    (httpx.RemoteProtocolError, "the server broke off or garbled its answer"),
+    (httpx.DecodingError, "the answer could not be decoded"),
+    (httpx.ProxyError, "proxy error"),
+    (httpx.TooManyRedirects, "too many redirects"),
+    (httpx.UnsupportedProtocol, "not an http(s) URL"),
+    (httpx.NetworkError, "network error"),
+)
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    kind = next((text for cls, text in _KINDS if isinstance(exc, cls)), "download failed")
+    detail = str(exc).strip()
+    return f"{kind} ({detail})" if detail and len(detail) <= 200 else kind
