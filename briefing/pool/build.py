@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -167,8 +167,14 @@ def _families(
         if level1:
             a_first = None if len(level1) == 2 else level1.pop()
             found.append(cross_article_pairs(groups[u], groups[v], art, a_first))
-    level1_pairs = np.concatenate(found).tolist()
-    return families_from_links(articles, flat, signatures, level1_pairs)
+    return families_from_links(articles, flat, signatures, _as_pairs(np.concatenate(found)))
+
+
+def _as_pairs(pairs: np.ndarray) -> Iterator[tuple[int, int]]:
+    """The rows as (i, j) tuples, a slice at a time: a million pairs as Python lists at once
+    would take hundreds of MB (families only read them once, in order)."""
+    for s in range(0, len(pairs), 65536):
+        yield from map(tuple, pairs[s : s + 65536].tolist())
 
 
 def _canonical(members: Sequence[Sentence]) -> str:
