@@ -58,6 +58,8 @@ class Fact:
     origins: tuple[str, ...]  # independent origins (syndication family ids)
     related: tuple[str, ...] = ()  # ids of near-miss facts (differ in substance)
     position: float = 1.0  # best relative position of a member in its article, 0 = lead
+    support: tuple[str, ...] = ()  # ids of facts of other articles carrying its claim (credit)
+    repeats: tuple[str, ...] = ()  # ids of facts reporting the same claim, support included
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """Compose a briefing from a pool's index: ranked facts into the prompt's sections, quotes,
 disputes, headline and sources.
 
-`make_briefing` calls the steps in order: budgets, scoring and repeats (with quotes and
-disputes found meanwhile), the sections, the headline, the quotes, the sources, and the
+`make_briefing` calls the steps in order: scoring and repeats (with quotes and disputes
+found meanwhile), the sections sharing the briefing's budget (`compose.budget`, each claim in
+its shortest version, `compose.versions`), the headline, the quotes, the sources, and the
 briefing around them. `story_briefing` does the same for some of a pool's facts (a daily
 story's), reading the same index.
 """
@@ -17,17 +18,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from briefing.compose.attribution import find_attributions
+from briefing.compose.budget import Pick, Plan, fill_sections
 from briefing.compose.disputes import find_disagreements
 from briefing.compose.headline import headline_of
 from briefing.compose.prompt import Prompt, SectionSpec
 from briefing.compose.quotes import QuoteGroup, group_quotes, pick_quotes
 from briefing.compose.repeats import near_repeats
 from briefing.compose.sources import list_sources
+from briefing.compose.versions import credited_articles, shortest_versions
 from briefing.executor import run_later
 from briefing.models import Briefing, Disagreement, Fact, Item, Pool, Quote, Section, Skip, Source
 from briefing.pool.index import PoolIndex, build_index, restricted
 from briefing.rank.methods import score_queries
-from briefing.rank.select import Budget, select_facts
+from briefing.rank.select import Budget
 from briefing.settings import Settings
 from briefing.text.stems import stems
 from briefing.text.wording import tidy
@@ -38,16 +41,14 @@ log = logging.getLogger(__name__)
 PARALLEL_FACTS = 1500  # from this many facts, scores and repeats are found on a second core
 
 
-SELECT_ROUNDS = 8  # a section's selection is redone at most this often to replace repeats
-
-
 Scores = dict[str | None, np.ndarray]  # a section's query (None: none) -> a score per fact
 
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    """What the steps after scoring read: every section's scores, the near repeats (with two
-    versions of one disputed fact counted as repeats), quotations and disputes."""
+    """What the steps after scoring read: every section's scores, the near repeats (with the
+    reports of one claim, `Fact.repeats`, and two versions of one disputed fact counted as
+    repeats), quotations and disputes."""
 
     scores: Scores
     repeats: dict[int, list[int]]  # fact row -> rows of facts that would repeat it
@@ -64,10 +65,10 @@ def make_briefing(
     if index.pool is not pool:
         raise ValueError("make_briefing: the index given is another pool's")
     found = _find(index, prompt, settings)
-    sections = _sections(index, prompt.sections, section_budgets(prompt, settings), found)
+    sections = _sections(index, prompt.sections, total_budget(prompt, settings), found)
     shown = [it for sec in sections for it in sec.items]
     headline, headline_ids = headline_of(index.pool, [it.text for it in shown[:3]])
-    quotes = pick_quotes(index, found.groups, found.scores[None], shown, prompt.quotes) if prompt.quotes else []
+    quotes = _quotes(index, prompt, found, shown)
     return _briefing(
         index,
         prompt,
@@ -95,29 +96,13 @@ def story_briefing(index: PoolIndex, facts: Sequence[Fact], title: str, prompt: 
     return make_briefing(sub.pool, one, replace(settings, sentences=sentences, words=None), index=sub)
 
 
-def section_budgets(prompt: Prompt, settings: Settings) -> list[Budget]:
-    """Each section's share of the briefing's budget (the settings', else the prompt's)."""
+def total_budget(prompt: Prompt, settings: Settings) -> Budget:
+    """The briefing's budget (the settings', else the prompt's), shared by its sections."""
     if settings.sentences or settings.words:
-        total_s, total_w = settings.sentences, settings.words
-    elif prompt.sentences or prompt.words:
-        total_s, total_w = prompt.sentences, prompt.words
-    else:
-        total_s, total_w = 10, None
-    specs = prompt.sections
-    s_shares = _split_budget(total_s, [s.sentences for s in specs]) if total_s else [None] * len(specs)
-    w_shares = _split_budget(total_w, [s.words for s in specs]) if total_w else [None] * len(specs)
-    return [Budget(sentences=s, words=w) for s, w in zip(s_shares, w_shares, strict=True)]
-
-
-def _split_budget(total: int | None, specs: Sequence[int | None]) -> list[int | None]:
-    """Share a total budget among sections by their own weights (equal when unset)."""
-    if total is None:
-        return list(specs)
-    weights = [s or 1 for s in specs]
-    raw = [total * w / sum(weights) for w in weights]
-    shares = [max(1, int(r)) for r in raw]
-    shares[0] += max(0, total - sum(shares))
-    return shares
+        return Budget(sentences=settings.sentences, words=settings.words)
+    if prompt.sentences or prompt.words:
+        return Budget(sentences=prompt.sentences, words=prompt.words)
+    return Budget(sentences=10)
 
 
 def _find(index: PoolIndex, prompt: Prompt, settings: Settings) -> _Found:
@@ -129,6 +114,9 @@ def _find(index: PoolIndex, prompt: Prompt, settings: Settings) -> _Found:
     groups = group_quotes(find_attributions(index.pool)) if prompt.quotes or prompt.disagreements else []
     disputes = find_disagreements(index, groups) if prompt.disagreements else []
     scores, repeats = later.result()
+    for i, fact in enumerate(index.facts):  # two reports of one claim are one fact for the reader
+        if fact.repeats:
+            repeats.setdefault(i, []).extend(index.row[f] for f in fact.repeats if f in index.row)
     for d in disputes:  # two versions of one disputed fact are one fact for the reader
         rows = [index.row[f] for v in d.versions for f in v.fact_ids if f in index.row]
         for i in rows:
@@ -141,9 +129,11 @@ def _scores_and_repeats(index: PoolIndex, settings: Settings, queries: list[str 
 
 
 def _hidden(index: PoolIndex, disputes: Sequence[Disagreement]) -> set[str]:
-    """Facts no bullet shows: those that do not read on their own, and of disputed versions
-    all but the best-supported one, if one is."""
-    hidden = {f.id for f, alone in zip(index.facts, index.standalone, strict=True) if not alone}
+    """Facts no bullet shows: those that do not read on their own or are no whole sentence,
+    and of disputed versions all but the best-supported one, if one is."""
+    hidden = {
+        f.id for f, alone, whole in zip(index.facts, index.standalone, index.whole, strict=True) if not (alone and whole)
+    }
     for d in disputes:
         ranked = sorted(d.versions, key=lambda v: -len(v.citations))
         if len(ranked[0].citations) > len(ranked[1].citations):
@@ -151,73 +141,48 @@ def _hidden(index: PoolIndex, disputes: Sequence[Disagreement]) -> set[str]:
     return hidden
 
 
-def _sections(index: PoolIndex, specs: Sequence[SectionSpec], budgets: Sequence[Budget], found: _Found) -> list[Section]:
-    """Each section's bullets, in order: no fact shown twice nor next to a repeat of itself; a
-    section with a query shows only facts sharing a word with it."""
+def _sections(index: PoolIndex, specs: Sequence[SectionSpec], budget: Budget, found: _Found) -> list[Section]:
+    """Each section's bullets, in order, sharing the budget by what each finds: no fact shown
+    twice nor with a repeat of itself, each claim in its shortest version; a section with a
+    query shows only facts sharing a word with it."""
     hidden = _hidden(index, found.disputes)
-    used: list[int] = []
-    sections: list[Section] = []
-    for spec, budget in zip(specs, budgets, strict=True):
-        scores = found.scores[spec.query or None]
+    plans = []
+    for spec in specs:
         off_topic = set(hidden)
         if spec.query:
             wanted = stems(spec.query)
             off_topic |= {f.id for f, st in zip(index.facts, index.stems, strict=True) if not st & wanted}
-        chosen = _fill_section(index, scores, budget, used, found.repeats, off_topic)
-        sections.append(Section(spec.title, tuple(_item(index, i, scores) for i in chosen), spec.query))
-    return sections
+        plans.append(Plan(found.scores[spec.query or None], off_topic, spec.words or spec.sentences or 1))
+    picked = fill_sections(index, plans, budget, found.repeats, shortest_versions(index, hidden))
+    return [
+        Section(spec.title, tuple(_item(index, pick, plan.scores) for pick in chosen), spec.query)
+        for spec, plan, chosen in zip(specs, plans, picked, strict=True)
+    ]
 
 
-def _fill_section(
-    index: PoolIndex,
-    scores: np.ndarray,
-    budget: Budget,
-    used: list[int],
-    repeats: dict[int, list[int]],
-    off_topic: set[str],
-) -> list[int]:
-    """Select a section's facts, never one shown above nor a near repeat of one; `used` grows.
-    Selection cannot know the repeats: a pick that repeats an earlier one is dropped and the
-    rest of the budget selected again."""
-    facts = index.facts
-    chosen: list[int] = []
-    words = 0
-    for _ in range(SELECT_ROUNDS):
-        banned = {facts[i].id for i in used} | off_topic
-        banned |= {facts[j].id for i in used for j in repeats.get(i, ())}
-        left = Budget(
-            sentences=None if budget.sentences is None else budget.sentences - len(chosen),
-            words=None if budget.words is None else budget.words - words,
-        )
-        if (left.sentences is not None and left.sentences <= 0) or (left.words is not None and left.words <= 0):
-            break
-        picked = select_facts(index, scores, left, exclude=banned)
-        if not picked:
-            break
-        for i in picked:
-            if facts[i].id in banned:
-                continue
-            chosen.append(i)
-            used.append(i)
-            words += int(index.words[i])
-            banned |= {facts[j].id for j in repeats.get(i, ())}
-        if len(chosen) and all(i in chosen for i in picked):
-            break
-    return chosen
-
-
-def _item(index: PoolIndex, i: int, scores: np.ndarray) -> Item:
-    fact = index.facts[i]
+def _item(index: PoolIndex, pick: Pick, scores: np.ndarray) -> Item:
+    """The bullet of a pick: the version shown, credited to every article carrying the claim
+    in any of its versions (credit follows support)."""
+    fact = index.facts[pick.shown]
+    arts = credited_articles(index, {pick.fact, pick.shown})
     support = index.corroboration
     return Item(
         fact.id,
         tidy(fact.text),
-        index.citations.of_articles(fact.articles),
-        support.independent(fact.articles),
-        round(float(scores[i]), 6),
-        len(fact.articles),
-        copies=support.copies(fact.articles),
+        index.citations.of_articles(arts),
+        support.independent(arts),
+        round(float(scores[pick.fact]), 6),
+        len(arts),
+        copies=support.copies(arts),
     )
+
+
+def _quotes(index: PoolIndex, prompt: Prompt, found: _Found, shown: Sequence[Item]) -> list[Quote]:
+    """The prompt's quotations: none already shown in a bullet or in a repeat of one."""
+    if not prompt.quotes:
+        return []
+    repeats = {index.facts[j].id for it in shown for j in found.repeats.get(index.row[it.fact_id], ())}
+    return pick_quotes(index, found.groups, found.scores[None], shown, prompt.quotes, repeats=repeats)
 
 
 def _mark_disputed(sections: Sequence[Section], disputes: Sequence[Disagreement]) -> list[Section]:

@@ -11,7 +11,7 @@ X's words. Anything less clear is skipped: a quote is never attributed by guessi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -116,10 +116,12 @@ def pick_quotes(
     shown: Sequence[Item],
     limit: int,
     per_speaker: int = 2,
+    repeats: Collection[str] = (),
 ) -> list[Quote]:
     """The most important quotations not already shown in a bullet: widely carried, from
-    central passages, a few per speaker. Disputed attributions are left to the disputes."""
-    shown_ids = {it.fact_id for it in shown}
+    central passages, a few per speaker. Disputed attributions are left to the disputes;
+    `repeats`: ids of facts that repeat a bullet's claim (their quotations are shown)."""
+    shown_ids = {it.fact_id for it in shown} | set(repeats)
     shown_text = [fold(it.text) for it in shown]
     rate = _Rating(index, scores)
     cands: list[Quote] = []

@@ -26,6 +26,7 @@ from briefing.pool.clusters import KeptApart
 from briefing.pool.copies import SAME_ARTICLE, cross_article_pairs, first_pairs, text_groups
 from briefing.pool.decisions import RELATED_THRESHOLD, Decision, decide
 from briefing.pool.families import families_from_links, reporting
+from briefing.pool.support import with_support
 from briefing.text.signature import Signature, comparison_key, signature
 
 PARALLEL_SENTENCES = 3000  # from this many sentences, signatures are made on two cores
@@ -202,7 +203,10 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
     drafts = _drafts(flat, _merged(flat, links, families), lengths)
     facts = _facts(flat, drafts, links, {a.id: k for k, a in enumerate(articles)}, families)
-    return Pool(articles=tuple(articles), facts=tuple(facts), families=families)
+    # support reads each fact's signature as made above (a fact's text is a member's)
+    by_text = {s.text: sig for s, sig in zip(flat, signatures, strict=True)}
+    pool = Pool(articles=tuple(articles), facts=tuple(facts), families=families)
+    return with_support(pool, [by_text[f.text] for f in facts])
 
 
 def _merged(flat: Sequence[Sentence], links: Sequence[Link], families: dict[str, str]) -> list[list[int]]:

@@ -31,6 +31,7 @@ def pool_to_dict(pool: Pool) -> dict:
                 "articles": list(f.articles),
                 "origins": list(f.origins),
                 "related": list(f.related),
+                "support": list(f.support),  # facts of other articles carrying its claim
             }
             for f in pool.facts
         ],

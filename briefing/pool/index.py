@@ -2,8 +2,9 @@
 
 Built once per pool (`build_index`) and passed to every stage after it (ranking, selection,
 repeats, quotes, disputes, the briefing's sections): each fact's stems, content stems,
-figures and days, words, stand-alone quality, lead position and origins; the facts' tf-idf
-rows; and the id maps (fact id -> row, sentence -> fact, article -> source number). No stage
+figures and days, words, stand-alone quality and form, lead position; the articles that
+report its claim (its own and its supporters', `pool.support`) and their origins; the facts'
+tf-idf rows; and the id maps (fact id -> row, sentence -> fact, article -> source number). No stage
 stems, parses or fits again what the index holds. `restricted` gives the index of some of the
 pool's facts (a daily story's) from the same data: only the tf-idf, whose weights depend on
 which facts are in the set, is fitted again, from the stored stems.
@@ -23,9 +24,10 @@ import scipy.sparse as sp
 
 from briefing.models import Fact, Pool
 from briefing.pool.families import Corroboration
+from briefing.pool.support import supported_articles
 from briefing.text.figures import Claim, claims_and_days
 from briefing.text.stems import content_stems, stems
-from briefing.text.wording import quality, standalone
+from briefing.text.wording import quality, standalone, whole_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +107,12 @@ class PoolIndex:
     claims: tuple[tuple[Claim, ...], ...]  # the figures each fact gives
     days: tuple[frozenset[str], ...]  # the weekdays and calendar days each fact names
     standalone: tuple[bool, ...]  # whether each fact reads on its own as a bullet
+    whole: tuple[bool, ...]  # whether each fact is a whole sentence of bullet length
     words: np.ndarray  # whitespace word count of each fact
     quality: np.ndarray  # stand-alone quality of each fact, in (0, 1]
     lead: np.ndarray  # best position of each fact in any article: 0 = first sentence
-    origins: np.ndarray  # syndication families carrying each fact
+    credit: tuple[tuple[str, ...], ...]  # articles reporting each fact's claim, support included
+    origins: np.ndarray  # syndication families among each fact's credited articles
     terms: Terms
 
     @property
@@ -130,10 +134,10 @@ def build_index(pool: Pool) -> PoolIndex:
         claims=tuple(c for c, _ in figures),
         days=tuple(d for _, d in figures),
         standalone=tuple(standalone(t) for t in texts),
+        whole=tuple(whole_sentence(t) for t in texts),
         words=np.array([len(t.split()) for t in texts], dtype=float),
         quality=np.array([quality(t) for t in texts]),
         lead=np.array([min(m.index for m in f.members) for f in facts], dtype=float),
-        origins=np.array([len(fams) for fams in families], dtype=float),
         terms=fit_terms(pool, tokens, families),
     )
 
@@ -156,10 +160,10 @@ def restricted(index: PoolIndex, facts: Sequence[Fact]) -> PoolIndex:
         claims=pick(index.claims),
         days=pick(index.days),
         standalone=pick(index.standalone),
+        whole=pick(index.whole),
         words=index.words[rows],
         quality=index.quality[rows],
         lead=index.lead[rows],
-        origins=index.origins[rows],
         terms=fit_terms(pool, tokens),
         citations=index.citations,
         corroboration=index.corroboration,
@@ -168,12 +172,16 @@ def restricted(index: PoolIndex, facts: Sequence[Fact]) -> PoolIndex:
 
 def _index(pool: Pool, *, citations: Citations | None = None, corroboration: Corroboration | None = None,
            **columns) -> PoolIndex:
+    row = {f.id: i for i, f in enumerate(pool.facts)}
+    credit = tuple(supported_articles(pool, f, row) for f in pool.facts)  # support within this pool
     return PoolIndex(
         pool=pool,
-        row={f.id: i for i, f in enumerate(pool.facts)},
+        row=row,
         fact_of_sentence={m.id: f.id for f in pool.facts for m in f.members},
         citations=citations or Citations.of(pool),
         corroboration=corroboration or Corroboration.of(pool),
+        credit=credit,
+        origins=np.array([len({pool.families.get(a, a) for a in arts}) or 1 for arts in credit], dtype=float),
         **columns,
     )
 

@@ -11,7 +11,7 @@ string taken from one site. Each line is classified once, then its position in t
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from briefing.models import Article
 from briefing.read.furniture import (
@@ -207,81 +207,102 @@ def clean_article(article: Article) -> Article:
     lines = [_strip_desk_notes(ln) if ln[:1] == "(" or ln.endswith(_DESK_ENDINGS) else ln for ln in lines]
     sites: list[tuple[int, str]] = []
     kinds = _join_broken_sentences(lines, [_classify(ln, meta, sites) if ln else -1 for ln in lines])
-
     body_idx = [i for i, k in enumerate(kinds) if k == BODY]
-    first = body_idx[0] if body_idx else len(lines)
-    last = body_idx[-1] if body_idx else -1
-
-    kept: list[str] = []  # body lines; "" marks a paragraph break
-    subheads: list[str] = []
-    title = ""
-    seen: set[str] = set()
-    for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-        if kind == -1:
-            if kept and kept[-1]:
-                kept.append("")
-            continue
-        if kind == LABEL_KIND:
-            label = LABEL.match(line).group("name")  # type: ignore[union-attr]
-            if i < first:
-                meta.setdefault("label", _tidy_name(label))
-                continue
-            kind = HEADING
-            line = label
-        if kind == CLOSING:
-            cm = CLOSING_CREDIT.match(line)
-            if cm and (i < first or i > last or i >= len(lines) - 3):
-                meta.setdefault("byline", _tidy_people(cm.group("names")))
-                meta.setdefault("credit_org", _tidy_name(cm.group("org")))
-                continue
-            kind = HEADING
-        if kind == HEADING:
-            heading = _heading_text(line) or line
-            if i < first:
-                if not title and _words(heading) >= 2:
-                    title = heading
-                elif not meta.get("byline") and re.fullmatch(_PERSON, heading) and title:
-                    meta["byline"] = heading
-                elif _words(heading) >= 4 and _norm(heading) not in (_norm(title), _norm(article.title)):
-                    subheads.append(heading)  # a standfirst under the headline: structure, not a bullet
-                continue
-            if first < i < last:
-                subheads.append(heading)
-                if kept and kept[-1]:
-                    kept.append("")
-            continue
-        if kind != BODY:
-            continue
-        if first < i < last and _is_question_subhead(lines, i):
-            subheads.append(line)
-            continue
-        if i <= first + 8:
-            line = _leading_byline(line, meta)
-            d = DATELINE.match(line)
-            if d and len(line) - d.end() >= 20:
-                wire = d.group("wire1") or d.group("wire2") or ""
-                if wire:
-                    meta.setdefault("wire", wire.strip())
-                meta.setdefault("dateline", line[: d.end()].strip(" —–-_:"))
-                line = line[d.end() :]
-        line = footer_sentences_removed(line)
-        key = _norm(line)
-        if len(key) > 40 and key in seen:
-            continue  # a paragraph the page repeats (often the lead)
-        seen.add(key)
-        kept.append(_WIRE_DASH.sub("—", line))
-
-    body = re.sub(r"\n{2,}", "\n\n", "\n".join(kept).strip())
+    reading = _Reading(lines, article.title, meta, body_idx[0] if body_idx else len(lines),
+                       body_idx[-1] if body_idx else -1)
+    for i, kind in enumerate(kinds):
+        reading.take(i, kind)
+    body = re.sub(r"\n{2,}", "\n\n", "\n".join(reading.kept).strip())
     return replace(
         article,
         text=body,
-        title=article.title or title,
+        title=article.title or reading.title,
         outlet=_outlet(article, meta, sites),
         date=article.date or meta.get("date", ""),
         byline=article.byline or meta.get("byline", "") or meta.get("credit_byline", ""),
         dateline=article.dateline or meta.get("dateline", ""),
-        subheads=article.subheads + tuple(subheads),
+        subheads=article.subheads + tuple(reading.subheads),
     )
+
+
+@dataclass(slots=True)  # not frozen: it gathers the article as its lines are walked
+class _Reading:
+    """One article's classified lines walked in order; a line's place before (`first`),
+    inside or after (`last`) the body decides what a heading- or credit-like line is."""
+
+    lines: list[str]
+    own_title: str  # the title the input gave, if any
+    meta: dict[str, str]
+    first: int  # the first body line
+    last: int  # the last body line
+    kept: list[str] = field(default_factory=list)  # body lines; "" marks a paragraph break
+    subheads: list[str] = field(default_factory=list)
+    title: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    def take(self, i: int, kind: int) -> None:
+        line = self.lines[i]
+        if kind == -1:
+            self._paragraph_break()
+            return
+        if kind == LABEL_KIND:
+            label = LABEL.match(line).group("name")  # type: ignore[union-attr]
+            if i < self.first:
+                self.meta.setdefault("label", _tidy_name(label))
+                return
+            kind, line = HEADING, label
+        if kind == CLOSING:
+            cm = CLOSING_CREDIT.match(line)
+            if cm and (i < self.first or i > self.last or i >= len(self.lines) - 3):
+                self.meta.setdefault("byline", _tidy_people(cm.group("names")))
+                self.meta.setdefault("credit_org", _tidy_name(cm.group("org")))
+                return
+            kind = HEADING
+        if kind == HEADING:
+            self._heading(i, line)
+        elif kind == BODY:
+            self._body(i, line)
+
+    def _paragraph_break(self) -> None:
+        if self.kept and self.kept[-1]:
+            self.kept.append("")
+
+    def _heading(self, i: int, line: str) -> None:
+        heading = _heading_text(line) or line
+        if i < self.first:
+            if not self.title and _words(heading) >= 2:
+                self.title = heading
+            elif not self.meta.get("byline") and re.fullmatch(_PERSON, heading) and self.title:
+                self.meta["byline"] = heading
+            elif _words(heading) >= 4 and _norm(heading) not in (_norm(self.title), _norm(self.own_title)):
+                self.subheads.append(heading)  # a standfirst under the headline: structure, not a bullet
+        elif self.first < i < self.last:
+            self.subheads.append(heading)
+            self._paragraph_break()
+
+    def _body(self, i: int, line: str) -> None:
+        if self.first < i < self.last and _is_question_subhead(self.lines, i):
+            self.subheads.append(line)
+            return
+        if i <= self.first + 8:
+            line = self._dateline(_leading_byline(line, self.meta))
+        line = footer_sentences_removed(line)
+        key = _norm(line)
+        if len(key) > 40 and key in self.seen:
+            return  # a paragraph the page repeats (often the lead)
+        self.seen.add(key)
+        self.kept.append(_WIRE_DASH.sub("—", line))
+
+    def _dateline(self, line: str) -> str:
+        """The line without a leading wire dateline, which goes to the metadata."""
+        d = DATELINE.match(line)
+        if not d or len(line) - d.end() < 20:
+            return line
+        wire = d.group("wire1") or d.group("wire2") or ""
+        if wire:
+            self.meta.setdefault("wire", wire.strip())
+        self.meta.setdefault("dateline", line[: d.end()].strip(" —–-_:"))
+        return line[d.end() :]
 
 
 def fallback_outlet(article: Article) -> Article:

@@ -80,6 +80,20 @@ def standalone(text: str) -> bool:
     return True
 
 
+MIN_BULLET_WORDS = 6  # a shorter bullet is a fragment ("While there...", "The ...")
+
+
+_CUT = re.compile(r"(?:\.\.\.|…)[\"'”’)\]]*\s*$")
+
+
+_ENDS = re.compile(r"[.!?][\"'”’)\]]*\s*$|[\"”’]\s*$")
+
+
+def whole_sentence(text: str) -> bool:
+    """A sentence that can stand as a bullet: long enough, not cut off, ended as a sentence."""
+    return len(text.split()) >= MIN_BULLET_WORDS and not _CUT.search(text) and bool(_ENDS.search(text))
+
+
 def tidy(text: str) -> str:
     """A fact's text for a bullet: a quotation the sentence splitter cut open is closed."""
     marks = [ch for ch in text if ch in _QUOTE_MARKS]

@@ -178,7 +178,7 @@ def test_pool_command_json(examples_dir: Path) -> None:
     art = data["articles"][0]
     assert set(art) == {"id", "file", "outlet", "title", "date", "family"}
     fact = data["facts"][0]
-    assert set(fact) == {"id", "text", "members", "articles", "origins", "related"}
+    assert set(fact) == {"id", "text", "members", "articles", "origins", "related", "support"}
     assert set(fact["members"][0]) == {"article", "file", "text"}
     ids = {a["id"] for a in data["articles"]}
     assert all(set(f["articles"]) <= ids for f in data["facts"])

@@ -1,0 +1,474 @@
+"""Support: which facts of other articles report the same claim as a fact, in their own words.
+
+The merge (`build`) joins sentences that say the same thing in (nearly) the same words, and
+stays strict: it decides what is shown once. Independent reports of one event word the same
+claim differently, often with more or less detail ("The Supreme Court on Monday ruled ...",
+"In two unsigned opinions Monday, the Supreme Court ruled ..."): the paraphrase model rightly
+calls such pairs different sentences. Support is the looser relation beside the merge that
+corroboration needs: fact B supports fact A when B reports A's claim (same actors and action)
+with no conflicting figure, date, negation or speaker, whatever else either adds. Credit
+(citations, origins) follows support; the facts themselves stay apart, so a supporting
+sentence whose extra detail is news is still there as its own fact.
+
+A pair is scored by a logistic model over alignment features of the two facts' signatures:
+how much of each side's weighted content (inverse document frequency over the pool) the other
+carries, the shared weight itself, shared names and figures, shared content bigrams. Its
+weights were fitted on the AllSides tune split (bench/support.py --fit). Candidates are
+pairs of facts whose tf-idf cosine reaches `CANDIDATE_COSINE` (a sparse product, never all
+pairs), from different articles whose whole texts are alike enough to be one story.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefing.executor import map_ordered
+from briefing.models import Fact, Pool
+from briefing.pool.paraphrase import fuzzy_matches
+from briefing.text.figures import claims
+from briefing.text.lexicon import MERGE_STOP_WORDS, NEGATIONS, REPORTING_VERBS
+from briefing.text.neighbours import pairs_possibly_above
+from briefing.text.signature import Signature, signature, stem
+
+CANDIDATE_COSINE = 0.1  # tf-idf cosine below which two facts are never scored
+
+
+STORY_COSINE = 0.06  # articles less alike than this (whole texts) are about different stories
+
+
+PREFIX = 5  # unmatched stems sharing this many first letters are one word's forms
+
+
+MIN_STEMS = 4  # a fact with fewer content stems is a fragment: too little to report a claim
+
+
+FEATURES = (
+    "cover_short", "cover_long", "shared", "names", "names_short", "names_long", "figures",
+    "bigrams", "leads",
+)
+
+
+# Logistic weights over FEATURES and the bias, fitted on hand-labelled pairs of the AllSides
+# tune split (bench/support.py --fit prints them).
+WEIGHTS = (0.79, 0.91, 1.5, -0.09, -0.24, 0.22, 0.92, 0.19, 1.57)
+
+
+BIAS = -4.35
+
+
+THRESHOLD = 0.0  # logit at which two facts (each the other's best match) report one claim
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two facts (indices into the pool's facts) that report one claim, and the model's logit;
+    `i_carried` / `j_carried`: the other one carries all of this one's claim (not only a part)."""
+
+    i: int
+    j: int
+    score: float
+    i_carried: bool = True
+    j_carried: bool = True
+
+
+def _weight(stems: frozenset[str] | set[str], idf: Mapping[str, float], default: float) -> float:
+    return sum(idf.get(s, default) for s in stems)
+
+
+def _soft(only: set[str], other: set[str]) -> set[str]:
+    prefixes = {w[:PREFIX] for w in other if len(w) >= PREFIX}
+    return {w for w in only if len(w) >= PREFIX and w[:PREFIX] in prefixes}
+
+
+CARRY = 0.6  # B carries A's claim unless the share of A found in B is below this times B's in A
+
+
+def found_in(a: Signature, b: Signature, idf: Mapping[str, float], default: float) -> float:
+    """Share of a's weighted content stems that b has (or a form of)."""
+    only = set(a.stems - b.stems)
+    got = _weight(a.stems & b.stems, idf, default) + _weight(_soft(only, set(b.stems - a.stems)), idf, default)
+    return got / (_weight(a.stems, idf, default) or 1e-9)
+
+
+def carried(a: Signature, b: Signature, idf: Mapping[str, float], default: float) -> tuple[bool, bool]:
+    """(b carries a's claim, a carries b's): a part of the other ("40 percent of the flow" in
+    "40 percent of the flow, and a EUR 2.5bn repair of the dam") is carried by it, not the
+    reverse; two wordings of one claim carry each other."""
+    in_b, in_a = found_in(a, b, idf, default), found_in(b, a, idf, default)
+    return in_b >= CARRY * in_a, in_a >= CARRY * in_b
+
+
+@lru_cache(maxsize=1 << 16)
+def _bigrams(sig: Signature) -> frozenset[tuple[str, str]]:
+    return frozenset(zip(sig.core, sig.core[1:], strict=False))
+
+
+def pair_features(
+    a: Signature, b: Signature, idf: Mapping[str, float], default: float, leads: bool = False
+) -> list[float]:
+    """The features of a pair, in the order of FEATURES (symmetric in a and b); `leads`: both
+    facts open their articles (the leads of one event's reports mostly report its news)."""
+    la, lb = len(a.stems), len(b.stems)
+    if la > lb or (la == lb and sorted(a.stems) > sorted(b.stems)):
+        a, b = b, a
+    shared = a.stems & b.stems
+    only_a, only_b = set(a.stems - shared), set(b.stems - shared)
+    soft_a, soft_b = _soft(only_a, only_b), _soft(only_b, only_a)
+    fuzzy = fuzzy_matches(only_a - soft_a, only_b - soft_b) if only_a and only_b else 0
+    wa = _weight(a.stems, idf, default) or 1e-9
+    wb = _weight(b.stems, idf, default) or 1e-9
+    ws = _weight(shared, idf, default)
+    ws += 0.35 * (_weight(soft_a, idf, default) + _weight(soft_b, idf, default)) + 0.5 * fuzzy * default
+    names = len(a.names & b.names)
+    if a.names - b.names and b.names - a.names:
+        names += fuzzy_matches(set(a.names - b.names), set(b.names - a.names))
+    names = min(names, len(a.names), len(b.names))
+    big_a, big_b = _bigrams(a), _bigrams(b)
+    return [
+        min(1.0, ws / wa),
+        min(1.0, ws / wb),
+        math.log1p(ws),
+        float(names),
+        names / len(a.names) if a.names else 1.0,
+        names / len(b.names) if b.names else 1.0,
+        float(len(a.numbers & b.numbers)),
+        len(big_a & big_b) / max(1, min(len(big_a), len(big_b))),
+        float(leads),
+    ]
+
+
+def logit(features: Sequence[float]) -> float:
+    return BIAS + sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
+
+
+# --- what makes two close sentences different claims ---------------------------------------
+
+def _figures(text: str) -> dict[str, set[float]]:
+    out: dict[str, set[float]] = defaultdict(set)
+    for c in claims(text):
+        if not c.aside and not c.approximate:  # "about 1,500" and "more than 1,000" agree
+            for unit in c.unit:
+                out[unit].add(c.value)
+    return out
+
+
+def figure_conflict(a: str, b: str) -> bool:
+    """Both give a figure of the same kind of thing, and the figures share no value."""
+    fa, fb = _figures(a), _figures(b)
+    return any(not fa[u] & fb[u] for u in fa.keys() & fb.keys())
+
+
+LEAD_WORDS = 12  # an attribution opening a sentence ends within this many words
+
+
+def speakers(sig: Signature) -> set[str]:
+    """Names in a sentence's attribution: before a reporting verb that comes early ("Putin has
+    said ..."), or in a closing "..., Macron said"."""
+    words = sig.words
+    verbs = [k for k, w in enumerate(words) if w in REPORTING_VERBS]
+    if not verbs:
+        return set()
+    out = set()
+    if verbs[0] < LEAD_WORDS:
+        out |= {w for w in words[: verbs[0]] if w in sig.names}
+    if verbs[-1] >= len(words) - 4:
+        out |= {w for w in words[max(0, verbs[-1] - 3) :] if w in sig.names}
+    return out
+
+
+NEGATED_SPAN = 3  # words after a negation that it applies to
+
+
+def negated(sig: Signature) -> set[str]:
+    """Stems of the content words a negation applies to ("did not reopen" -> reopen)."""
+    out = set()
+    words = sig.words
+    for k, w in enumerate(words):
+        if w in NEGATIONS:
+            for t in words[k + 1 : k + 1 + NEGATED_SPAN]:
+                if t not in MERGE_STOP_WORDS and t[0] != "#":
+                    out.add(stem(t))
+                    break
+    return out
+
+
+def negation_conflict(a: Signature, b: Signature) -> bool:
+    """One side negates a word the other states plainly, with no negation of its own ("did
+    not reopen" / "reopened"): independent wordings put negations anywhere ("will not
+    tolerate Western soldiers" / "no Western soldiers can be stationed"), so only a negated
+    shared word against a sentence with none counts."""
+    na, nb = negated(a), negated(b)
+    return bool(not nb and na & b.stems) or bool(not na and nb & a.stems)
+
+
+def conflict(a: str, b: str, sa: Signature, sb: Signature) -> str:
+    """Why two sentences that look alike report different claims, or ""."""
+    if negation_conflict(sa, sb):
+        return "negation"
+    if (sa.times - sb.times) and (sb.times - sa.times):
+        return "date"
+    if figure_conflict(a, b):
+        return "figure"
+    spa, spb = speakers(sa), speakers(sb)
+    if spa and spb and not spa & sb.names and not spb & sa.names and not fuzzy_matches(spa, spb):
+        return "speaker"  # each names someone else as saying it
+    return ""
+
+
+# --- candidates over a pool -----------------------------------------------------------------
+
+def _rows(stem_sets: Sequence[frozenset[str]], idf: Mapping[str, float], default: float) -> sp.csr_matrix:
+    """L2-normalised binary idf rows over the stems (vocabulary in first-seen order)."""
+    vocab: dict[str, int] = {}
+    cols = [vocab.setdefault(s, len(vocab)) for stems in stem_sets for s in sorted(stems)]
+    indptr = np.zeros(len(stem_sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in stem_sets], out=indptr[1:])
+    weight = np.array([idf.get(s, default) for s in vocab], dtype=np.float64)
+    data = weight[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
+    X = sp.csr_matrix((data, np.asarray(cols, dtype=np.int64), indptr), shape=(len(stem_sets), max(1, len(vocab))))
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
+
+
+DOT_BLOCK = 20_000  # pairs whose rows are formed at once (bounds memory on a large pool)
+
+
+def _row_dots(A: sp.csr_matrix, B: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """A[i[k]] . B[j[k]] for each k, a block of pairs at a time."""
+    out = np.zeros(len(i))
+    for s in range(0, len(i), DOT_BLOCK):
+        e = s + DOT_BLOCK
+        out[s:e] = np.asarray(A[i[s:e]].multiply(B[j[s:e]]).sum(axis=1)).ravel()
+    return out
+
+
+def idf_of(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
+    """Inverse document frequency of stems over distinct sentences (as the merge counts it)."""
+    distinct = {sig.stems for sig in signatures}
+    df: dict[str, int] = defaultdict(int)
+    for stems in distinct:
+        for s in stems:
+            df[s] += 1
+    n = len(distinct)
+    return {s: math.log((n + 1) / (c + 1)) + 1.0 for s, c in df.items()}, math.log(n + 1) + 1.0
+
+
+MAX_CANDIDATES = 12  # most alike facts scored per fact: a claim's reports are among them
+
+
+def candidates(
+    facts: Sequence[Fact], signatures: Sequence[Signature], idf: Mapping[str, float], default: float
+) -> np.ndarray:
+    """Pairs (i < j) of facts alike enough to score, as rows of an array: cosine over stems
+    of at least CANDIDATE_COSINE, from articles alike enough to be one story (none in common),
+    among the MAX_CANDIDATES most alike of either fact."""
+    none = np.zeros((0, 2), dtype=np.int64)
+    if len(facts) < 2:
+        return none
+    X = _rows([sig.stems for sig in signatures], idf, default)
+    i, j = pairs_possibly_above(X, CANDIDATE_COSINE)
+    cos = _row_dots(X, X, i, j)
+    small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
+    keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
+    i, j, cos = _most_alike(i[keep], j[keep], cos[keep], 3 * MAX_CANDIDATES)
+    story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
+    one = story >= STORY_COSINE
+    i, j, cos = _most_alike(i[one], j[one], cos[one], MAX_CANDIDATES)
+    return np.column_stack([i, j]) if len(i) else none
+
+
+def _most_alike(i: np.ndarray, j: np.ndarray, cos: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
+    """The pairs among each fact's k most alike (either side), ties to the lower index."""
+    if not len(i):
+        return i, j, cos
+    rows = np.concatenate([i, j])
+    order = np.lexsort((np.concatenate([j, i]), -np.concatenate([cos, cos]), rows))
+    ranked = rows[order]
+    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
+    top = np.zeros(len(rows), dtype=bool)
+    top[order[rank < k]] = True
+    keep = top[: len(i)] | top[len(i) :]
+    return i[keep], j[keep], cos[keep]
+
+
+def _article_rows(facts: Sequence[Fact], signatures: Sequence[Signature], idf, default):
+    """(tf-idf rows of the articles over the stems of every fact each carries, row of each
+    article id)."""
+    arts: dict[str, set[str]] = defaultdict(set)
+    for f, sig in zip(facts, signatures, strict=True):
+        for a in f.articles:
+            arts[a] |= sig.stems
+    return _rows([frozenset(v) for v in arts.values()], idf, default), {a: k for k, a in enumerate(arts)}
+
+
+def story_cosines(
+    facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    """For each pair (i[k], j[k]), the best cosine between an article of fact i and one of
+    fact j (each distinct pair of articles computed once); 0 when they share an article."""
+    A, row_of = _article_rows(facts, signatures, idf, default)
+    rows = [[row_of[a] for a in f.articles] for f in facts]
+    n = A.shape[0]
+    pair, codes = [], []
+    for k, (x, y) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        for a in rows[x]:
+            for b in rows[y]:
+                pair.append(k)
+                codes.append(min(a, b) * n + max(a, b) if a != b else -1)
+    best = np.zeros(len(i))
+    if not pair:
+        return best
+    codes_a = np.asarray(codes, dtype=np.int64)
+    shared = np.zeros(len(i), dtype=bool)
+    shared[np.asarray(pair)[codes_a < 0]] = True
+    unique, inverse = np.unique(np.where(codes_a < 0, 0, codes_a), return_inverse=True)
+    cos = _row_dots(A, A, unique // n, unique % n)
+    np.maximum.at(best, np.asarray(pair), cos[inverse])
+    best[shared] = 0.0
+    return best
+
+
+def mutual_best(facts: Sequence[Fact], scored: Sequence[Link]) -> list[Link]:
+    """The pairs each of whose facts is the other's best match in the other's article: an
+    outlet reports a claim once, so its sentence reporting A is the one most like A."""
+    best: dict[tuple[int, str], float] = {}
+    for link in scored:
+        for x, y in ((link.i, link.j), (link.j, link.i)):
+            for art in facts[y].articles:
+                if link.score > best.get((x, art), -math.inf):
+                    best[x, art] = link.score
+    kept = []
+    for link in scored:
+        fi, fj = facts[link.i], facts[link.j]
+        if any(best[link.i, b] == link.score and best[link.j, a] == link.score for a in fi.articles for b in fj.articles):
+            kept.append(link)
+    return kept
+
+
+MARGIN = 1.0  # what word forms and spelling variants may add to a pair's first estimate
+
+
+def _weights(sets: Sequence[frozenset[str]], idf: Mapping[str, float], default: float) -> sp.csr_matrix:
+    """Rows of idf weights over the items of each set (vocabulary in first-seen order)."""
+    vocab: dict[str, int] = {}
+    cols = [vocab.setdefault(s, len(vocab)) for items in sets for s in sorted(items)]
+    indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in sets], out=indptr[1:])
+    weight = np.array([idf.get(s, default) for s in vocab], dtype=np.float64)
+    data = weight[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
+    return sp.csr_matrix((data, np.asarray(cols, dtype=np.int64), indptr), shape=(len(sets), max(1, len(vocab))))
+
+
+def estimates(
+    facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, pairs: np.ndarray
+) -> np.ndarray:
+    """A first, high estimate of each pair's logit, for all pairs at once: the exact shared
+    stems and figures, no word forms or spelling variants, the best the names and bigrams can
+    give. Only pairs within MARGIN of the threshold are scored one by one."""
+    if not len(pairs):
+        return np.zeros(0)
+    i, j = pairs[:, 0], pairs[:, 1]
+    W = _weights([sig.stems for sig in signatures], idf, default)
+    B = W.copy()
+    B.data[:] = 1.0
+    shared = _row_dots(W, B, i, j)
+    total = np.asarray(W.sum(axis=1)).ravel()
+    count = np.diff(W.indptr)
+    short = np.where(count[i] <= count[j], total[i], total[j])
+    long_ = np.where(count[i] <= count[j], total[j], total[i])
+    N = _weights([sig.numbers for sig in signatures], {}, 1.0)
+    figures = _row_dots(N, N, i, j) if N.nnz else np.zeros(len(i))
+    leads = np.array([facts[x].position == 0 and facts[y].position == 0 for x, y in pairs.tolist()], dtype=float)
+    w = dict(zip(FEATURES, WEIGHTS, strict=True))
+    return (
+        BIAS
+        + w["cover_short"] * np.minimum(1.0, shared / np.maximum(short, 1e-9))
+        + w["cover_long"] * np.minimum(1.0, shared / np.maximum(long_, 1e-9))
+        + w["shared"] * np.log1p(shared)
+        + max(0.0, w["names_long"]) + max(0.0, w["names_short"]) + max(0.0, w["bigrams"])
+        + w["figures"] * figures
+        + w["leads"] * leads
+    )
+
+
+PARALLEL_PAIRS = 4000  # from this many candidate pairs, they are scored on two cores
+
+
+def _link(facts, signatures, idf, default, pair: tuple[int, int]) -> Link | None:
+    """The pair's link when its logit reaches THRESHOLD and nothing conflicts, else None."""
+    i, j = pair
+    leads = facts[i].position == 0 and facts[j].position == 0
+    score = logit(pair_features(signatures[i], signatures[j], idf, default, leads))
+    if score < THRESHOLD or conflict(facts[i].text, facts[j].text, signatures[i], signatures[j]):
+        return None
+    return Link(i, j, score, *carried(signatures[i], signatures[j], idf, default))
+
+
+def likely_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
+    """Every candidate pair whose logit reaches THRESHOLD and nothing conflicts."""
+    idf, default = idf_of(signatures)
+    pairs = candidates(facts, signatures, idf, default)
+    pairs = pairs[estimates(facts, signatures, idf, default, pairs) >= THRESHOLD - MARGIN]
+    links = map_ordered(partial(_link, facts, signatures, idf, default), [tuple(p) for p in pairs.tolist()], PARALLEL_PAIRS)
+    return [link for link in links if link is not None]
+
+
+def support_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> tuple[list[Link], list[Link]]:
+    """(support, repeats): the pairs of facts (i < j) likely enough to report one claim
+    (repeats), and of those the pairs each of whose facts is the other's best match in the
+    other's article (support). An outlet's second sentence on a claim (often the quotation
+    after its paraphrase) repeats it for a reader, but credit needs only one."""
+    likely = likely_links(facts, signatures)
+    best = set(mutual_best(facts, likely))  # the same as among all: the others score less
+    return [ln for ln in likely if ln in best], likely
+
+
+def with_support(pool: Pool, signatures: Sequence[Signature] | None = None) -> Pool:
+    """The pool with each fact's `support` (the facts that carry its claim) and `repeats`
+    (the facts that report the same claim, support included); `signatures`: each fact's
+    (the pool's build has made them), made here when not given."""
+    if signatures is None:
+        signatures = [signature(f.text) for f in pool.facts]
+    support, repeats = support_links(pool.facts, signatures)
+    found: dict[int, set[int]] = defaultdict(set)
+    alike: dict[int, set[int]] = defaultdict(set)
+    for link in support:
+        if link.i_carried:
+            found[link.i].add(link.j)
+        if link.j_carried:
+            found[link.j].add(link.i)
+    for link in support + repeats:
+        alike[link.i].add(link.j)
+        alike[link.j].add(link.i)
+    if not alike:
+        return pool
+
+    def ids(ks: set[int]) -> tuple[str, ...]:
+        return tuple(pool.facts[k].id for k in sorted(ks))
+
+    facts = tuple(
+        replace(f, support=ids(found[n]), repeats=ids(alike[n])) if n in alike else f
+        for n, f in enumerate(pool.facts)
+    )
+    return replace(pool, facts=facts)
+
+
+def supported_articles(pool: Pool, fact: Fact, row: Mapping[str, int]) -> tuple[str, ...]:
+    """The fact's articles and those of the facts of the pool (`row`: fact id -> index)
+    supporting it, in input order: every article that reports the claim, in its own words or
+    in the same ones. (The pool's index holds them: `PoolIndex.credit`.)"""
+    if not fact.support:
+        return fact.articles
+    arts = set(fact.articles)
+    for fid in fact.support:
+        if fid in row:
+            arts.update(pool.facts[row[fid]].articles)
+    return tuple(a.id for a in pool.articles if a.id in arts)
