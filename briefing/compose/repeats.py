@@ -55,15 +55,17 @@ def near_repeats(index: PoolIndex) -> Mapping[int, list[int]]:
 class NearRepeats(Mapping):
     """Fact row -> rows of the facts that would repeat it (absent: none), each row's found
     when first asked: its cosine with every fact sharing a word, the same floats as the
-    sparse product gives (`exact_cosines`). `setdefault` adds to a row, as a dict's does."""
+    sparse product gives (`exact_cosines`). `setdefault` gives a list whose items are added to
+    the row (as a dict's does) without finding the row then."""
 
-    __slots__ = ("Xs", "XT", "figures", "found")
+    __slots__ = ("Xs", "XT", "figures", "found", "added")
 
     def __init__(self, Xs: sp.csr_matrix, figures: list[set]) -> None:
         self.Xs = Xs
         self.XT = Xs.T.tocsr()
         self.figures = figures
         self.found: dict[int, list[int] | None] = {}
+        self.added: dict[int, list[int]] = {}
 
     def _row(self, i: int) -> list[int] | None:
         if i not in self.found:
@@ -81,17 +83,16 @@ class NearRepeats(Mapping):
 
     def __getitem__(self, i: int) -> list[int]:
         row = self._row(i) if 0 <= i < len(self.figures) else None
-        if row is None:
+        added = self.added.get(i)
+        if row is None and added is None:
             raise KeyError(i)
-        return row
+        return [*(row or ()), *(added or ())]
 
     def __iter__(self) -> Iterator[int]:
-        return (i for i in range(len(self.figures)) if self._row(i) is not None)
+        return (i for i in range(len(self.figures)) if i in self.added or self._row(i) is not None)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
     def setdefault(self, i: int, default: list[int]) -> list[int]:
-        if self._row(i) is None:
-            self.found[i] = default
-        return self.found[i]
+        return self.added.setdefault(i, default)
