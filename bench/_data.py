@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from pathlib import Path
 
 # BRIEFING_SHARED_DATA points elsewhere (e.g. from a git worktree one level deeper), as for tests.
@@ -25,9 +26,11 @@ def dev_documents() -> list[dict]:
     return docs
 
 
-def write_articles(folder: Path, n: int) -> int:
+def write_articles(folder: Path, n: int, boilerplate: bool = False) -> int:
     """Write n articles as .txt files (replicated with changed ids beyond the dev total).
 
+    `boilerplate`: every article also ends with an agency line that differs only in its
+    numbers, and each replica has its paragraphs in another order (as feeds re-edit).
     Returns the number of characters written."""
     docs = dev_documents()
     folder.mkdir(parents=True, exist_ok=True)
@@ -36,6 +39,12 @@ def write_articles(folder: Path, n: int) -> int:
         doc = docs[i % len(docs)]
         copy = i // len(docs)
         text = doc["text"]
+        if copy and boilerplate:
+            paras = text.split("\n\n")
+            random.Random(i).shuffle(paras)
+            text = "\n\n".join(paras)
+        if boilerplate:
+            text = f"{text}\n\nFiled by the agency desk as item {i}, reference {7 * i + 1000}."
         if copy:
             # a changed id: a distinct article, not a byte-identical duplicate
             text = f"{text}\n\nReplica {copy} of this report, filed as item {i}."

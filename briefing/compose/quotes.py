@@ -49,6 +49,13 @@ def _same_folded(fa: str, fb: str) -> bool:
     return len(short.split()) >= MIN_WORDS and fuzz.partial_ratio(short, long_) >= 95
 
 
+def _same_cached(cache: dict[tuple[str, str], bool], fa: str, fb: str) -> bool:
+    got = cache.get((fa, fb))
+    if got is None:
+        got = cache[fa, fb] = _same_folded(fa, fb)
+    return got
+
+
 _BLOCK = 3  # each quotation is found again through its rarest words
 
 
@@ -64,6 +71,10 @@ def group_quotes(attributions: Iterable[Attribution]) -> list[QuoteGroup]:
         for w in ws:
             df[w] = df.get(w, 0) + 1
     groups: list[list[tuple[Attribution, str]]] = []
+    # each group's distinct wordings, compared once with each other wording: reprints carry a
+    # quotation word for word, and comparing with every copy grew with the square of them
+    wordings: list[dict[str, None]] = []
+    same: dict[tuple[str, str], bool] = {}
     by_word: dict[str, set[int]] = {}  # any word of a member -> its groups
     by_rare: dict[str, set[int]] = {}  # a rare word of a member -> its groups
     for (att, folded), ws in zip(atts, words, strict=True):
@@ -74,12 +85,14 @@ def group_quotes(attributions: Iterable[Attribution]) -> list[QuoteGroup]:
         for w in ws:
             found |= by_rare.get(w, set())
         for k in sorted(found):
-            if any(_same_folded(folded, other) for _, other in groups[k]):
+            if any(_same_cached(same, folded, other) for other in wordings[k]):
                 break
         else:
             k = len(groups)
             groups.append([])
+            wordings.append({})
         groups[k].append((att, folded))
+        wordings[k][folded] = None
         for w in ws:
             by_word.setdefault(w, set()).add(k)
         for w in rare:

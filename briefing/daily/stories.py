@@ -31,12 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from briefing.models import Article
+from briefing.pool.clusters import components
 from briefing.read.files import split_record
+from briefing.text.lexicon import ENGLISH_STOP_WORDS
+from briefing.text.tfidf import TfidfVectorizer
+from briefing.text.tfidf import unit_rows as normalize
 
 DEFAULT_THRESHOLD = 0.15  # weight at which two single articles are one story
 
@@ -96,7 +97,6 @@ def vectorise(articles: Sequence[Article]) -> csr_matrix:
         min_df=2 if big else 1,
         max_df=0.5 if big else 1.0,
         use_idf=big,  # a handful of articles says nothing of how rare a word is
-        dtype=np.float64,
     )
     try:
         X = vec.fit_transform(texts).tocsr()
@@ -121,8 +121,7 @@ def name_vectors(articles: Sequence[Article]) -> csr_matrix:
     docs = [" ".join(w for w in _name_words(text) if w in lexicon) or "-" for text in texts]
     big = len(docs) >= SMALL
     vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"[^\s-]\S*", lowercase=False,
-                          min_df=2 if big else 1, max_df=0.5 if big else 1.0, use_idf=big,
-                          dtype=np.float64)
+                          min_df=2 if big else 1, max_df=0.5 if big else 1.0, use_idf=big)
     try:
         return normalize(vec.fit_transform(docs)).tocsr()
     except ValueError:  # no name at all
@@ -179,7 +178,8 @@ def _linkage_in_components(W: csr_matrix, threshold: float) -> np.ndarray:
     strong = W.copy()
     strong.data[strong.data < min(threshold, LARGE_LIMIT)] = 0
     strong.eliminate_zeros()
-    _, comp = connected_components(strong, directed=False)
+    # each component by its smallest row, ordered as scipy's connected_components numbers them
+    comp = np.asarray(components(n, zip(*(a.tolist() for a in strong.nonzero()), strict=True)))
     labels = np.arange(n, dtype=np.int64)
     order = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.diff(comp[order])) + 1

@@ -13,16 +13,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+
+import numpy as np
 
 from briefing.executor import map_ordered
 from briefing.models import Article, Fact, Pool, Sentence
 from briefing.pool.candidates import CANDIDATE_COSINE, candidate_pairs
 from briefing.pool.clusters import KeptApart
+from briefing.pool.copies import SAME_ARTICLE, cross_article_pairs, first_pairs, text_groups
 from briefing.pool.decisions import RELATED_THRESHOLD, Decision, decide
-from briefing.pool.families import families_from_links
+from briefing.pool.families import families_from_links, reporting
 from briefing.pool.support import with_support
 from briefing.text.signature import Signature, comparison_key, signature
 
@@ -70,34 +73,68 @@ def _decide_task(
     return decide(signatures[i], signatures[j], idf, default_idf, allow_level2=not same_article)
 
 
-def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
-    """Every candidate pair with its decision (exact copies included)."""
+def _keep(d: Decision) -> bool:
+    return bool(d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD)
+
+
+def decide_links(
+    articles: Sequence[Article], flat: Sequence[Sentence], signatures: Sequence[Signature]
+) -> tuple[list[Link], dict[str, str]]:
+    """The decided candidate pairs that matter to the merge, and the families.
+
+    Copies of one text are decided once (`pool.copies`): each pair of texts that are
+    candidates gets one link per kind of pair its copies make, the first of that kind, and
+    each text's copies are chained by links of exact copies."""
     idf, default_idf = sentence_idf(signatures)
-    pairs = candidate_pairs(signatures, idf, CANDIDATE_COSINE).tolist()
-    # one decision per distinct (text, text, same article): copies recur in many pairs
-    task_of: dict[tuple[str, str, bool], int] = {}
+    groups = text_groups([s.text for s in flat])
+    code = {a: k for k, a in enumerate(dict.fromkeys(s.article_id for s in flat))}
+    art = np.fromiter((code[s.article_id] for s in flat), dtype=np.int64, count=len(flat))
+    art_list = art.tolist()
+    pairs = candidate_pairs([signatures[g[0]] for g in groups], idf, CANDIDATE_COSINE).tolist()
+    # one decision per pair of texts, which comes first, and whether they share an article
+    task_of: dict[tuple[int, int, bool, bool], int] = {}
     tasks: list[tuple[int, int, bool]] = []
-    keys: list[int] = []
-    for i, j in pairs:
-        # within one article only near-verbatim repeats (a repeated lead) are one fact
-        same_article = flat[i].article_id == flat[j].article_id
-        key = (flat[i].text, flat[j].text, same_article)
-        if key not in task_of:
-            task_of[key] = len(tasks)
-            tasks.append((i, j, same_article))
-        keys.append(task_of[key])
+    for u, v in pairs:
+        for (u_first, kind), (i, j) in first_pairs(groups[u], groups[v], art_list, art_list).items():
+            same = kind == SAME_ARTICLE
+            if (u, v, u_first, same) not in task_of:
+                task_of[u, v, u_first, same] = len(tasks)
+                tasks.append((i, j, same))
     decisions = map_ordered(
         partial(_decide_task, signatures, idf, default_idf),
         tasks,
         PARALLEL_PAIRS,
         cost=lambda t: len(signatures[t[0]].words) + len(signatures[t[1]].words),
     )
+    decided = {key: decisions[k] for key, k in task_of.items()}
+    loose = _loose_copies(flat, signatures)
+    families = _families(articles, flat, signatures, groups, art, pairs, decided, loose)
+    fam_code = {f: k for k, f in enumerate(dict.fromkeys(families.values()))}
+    fam = [fam_code[families[s.article_id]] for s in flat]
+    links = [*loose, *_copy_chains(groups, signatures)]
+    for u, v in pairs:
+        for (u_first, kind), (i, j) in first_pairs(groups[u], groups[v], art_list, fam).items():
+            d = decided[u, v, u_first, kind == SAME_ARTICLE]
+            if _keep(d):
+                links.append(Link(i, j, d))
+    return links, families
+
+
+def _copy_chains(groups: Sequence[list[int]], signatures: Sequence[Signature]) -> list[Link]:
+    """Each text's copies, one after another, as exact copies (candidates of one another
+    when they hold any stem or number)."""
+    same = Decision(1, 1.0)
+    return [
+        Link(g[k - 1], g[k], same)
+        for g in groups
+        if len(g) > 1 and (signatures[g[0]].stems or signatures[g[0]].numbers)
+        for k in range(1, len(g))
+    ]
+
+
+def _loose_copies(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> list[Link]:
+    """Exact copies with no content words (short quotes): never candidates."""
     links: list[Link] = []
-    for (i, j), k in zip(pairs, keys, strict=True):
-        d = decisions[k]
-        if d.level or d.veto or d.cut or d.score >= RELATED_THRESHOLD:
-            links.append(Link(i, j, d))
-    # exact copies with no content words (short quotes) never become candidates
     by_key: dict[str, int] = {}
     for i, s in enumerate(flat):
         key = comparison_key(s.text)
@@ -105,6 +142,40 @@ def decide_links(flat: Sequence[Sentence], signatures: Sequence[Signature]) -> l
             links.append(Link(by_key[key], i, Decision(1, 1.0)))
         by_key.setdefault(key, i)
     return links
+
+
+def _families(
+    articles: Sequence[Article],
+    flat: Sequence[Sentence],
+    signatures: Sequence[Signature],
+    groups: Sequence[list[int]],
+    art: np.ndarray,
+    pairs: Sequence[list[int]],
+    decided: dict[tuple[int, int, bool, bool], Decision],
+    loose: Sequence[Link],
+) -> dict[str, str]:
+    """Families from the level-1 pairs of copied reporting sentences in two articles (the
+    only pairs they count), copy by copy."""
+    keep = [reporting(flat[g[0]], signatures[g[0]]) for g in groups]
+    found = [np.asarray([(ln.i, ln.j) for ln in loose], dtype=np.int64).reshape(-1, 2)]
+    for g, ok in zip(groups, keep, strict=True):
+        if ok and len(g) > 1 and (signatures[g[0]].stems or signatures[g[0]].numbers):
+            found.append(cross_article_pairs(g, g, art, None))
+    for u, v in pairs:
+        if not (keep[u] and keep[v]):
+            continue
+        level1 = {f for f in (True, False) if (d := decided.get((u, v, f, False))) and d.level == 1}
+        if level1:
+            a_first = None if len(level1) == 2 else level1.pop()
+            found.append(cross_article_pairs(groups[u], groups[v], art, a_first))
+    return families_from_links(articles, flat, signatures, _as_pairs(np.concatenate(found)))
+
+
+def _as_pairs(pairs: np.ndarray) -> Iterator[tuple[int, int]]:
+    """The rows as (i, j) tuples, a slice at a time: a million pairs as Python lists at once
+    would take hundreds of MB (families only read them once, in order)."""
+    for s in range(0, len(pairs), 65536):
+        yield from map(tuple, pairs[s : s + 65536].tolist())
 
 
 def _canonical(members: Sequence[Sentence]) -> str:
@@ -127,10 +198,8 @@ def build_pool(articles: Sequence[Article], sentences: Sequence[Sequence[Sentenc
     flat = sorted((s for sents in sentences for s in sents if s.text.strip()), key=_sort_key)
     flat = list({s.id: s for s in flat}.values())  # a sentence given twice is one sentence
     signatures = map_ordered(signature, [s.text for s in flat], PARALLEL_SENTENCES, cost=len)
-    links = decide_links(flat, signatures)
     # families first: they come from near-verbatim copies, which no merge decision changes
-    level1_pairs = [(ln.i, ln.j) for ln in links if ln.decision.level == 1]
-    families = families_from_links(articles, flat, signatures, level1_pairs)
+    links, families = decide_links(articles, flat, signatures)
     lengths = {a.id: max(1, len(s)) for a, s in zip(articles, sentences, strict=True)}
     drafts = _drafts(flat, _merged(flat, links, families), lengths)
     facts = _facts(flat, drafts, links, {a.id: k for k, a in enumerate(articles)}, families)

@@ -43,6 +43,12 @@ DOCS = [
         {"sublinear_tf": True, "stop_words": "english"},
         {"sublinear_tf": True, "token_pattern": r"\S+"},
         {},
+        # daily.stories' options
+        {"sublinear_tf": True, "stop_words": sorted(SK_STOP), "ngram_range": (1, 2), "min_df": 2,
+         "max_df": 0.5, "use_idf": True},
+        {"sublinear_tf": True, "stop_words": sorted(SK_STOP), "ngram_range": (1, 2), "use_idf": False},
+        {"sublinear_tf": True, "token_pattern": r"[^\s-]\S*", "lowercase": False, "min_df": 2,
+         "max_df": 0.5},
     ],
 )
 def test_same_matrix_as_scikit_learn(options):
