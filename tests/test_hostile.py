@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import email
 import json
-import os
 import random
 import re
-import subprocess
-import sys
 from email import policy
 from pathlib import Path
 
+import hostilesupport
 import markdown
 import pytest
 from robustsupport import assert_inert
@@ -362,31 +360,8 @@ def test_unreadable_prompt_file_is_a_prompt_error(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ size limit, real process
 
 
-_MEASURE = """
-import resource, sys, time
-import briefing.cli.main, briefing.pipeline, briefing.render.formats, briefing.deliver.files  # imports done first
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-t = time.perf_counter()
-try:
-    briefing.cli.main.app(sys.argv[1:])
-except SystemExit as exc:
-    code = exc.code or 0
-else:
-    code = 0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-sys.stderr.write(f"\\nMEASURE {code} {(peak - before) / 1024:.1f} {time.perf_counter() - t:.2f}\\n")
-"""
-
-
 def _measured(args: list[str], cwd: Path) -> tuple[int, str, float, float]:
-    """`briefing ARGS` in a fresh process: exit code, stderr, MB of peak memory the command
-    added on top of the imports, and seconds."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=300, check=False)
-    stderr, _, measure = proc.stderr.rpartition("MEASURE ")
-    code, grown, secs = measure.split()
-    return int(code), stderr, float(grown), float(secs)
+    return hostilesupport.measured(args, cwd, timeout=300)
 
 
 def test_real_200mb_file_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:

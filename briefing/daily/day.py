@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -12,6 +12,7 @@ from sklearn.preprocessing import normalize
 
 from briefing.compose.briefing import story_briefing
 from briefing.compose.prompt import Prompt
+from briefing.daily.archive import Progress
 from briefing.daily.config import DailyConfig
 from briefing.daily.history import (
     BriefedFact,
@@ -23,16 +24,9 @@ from briefing.pipeline import pool_articles, without_cycle_collector
 from briefing.pool.index import PoolIndex, build_index
 from briefing.settings import Settings
 
-try:  # POSIX: one run per archive at a time
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: runs are not serialised
-    fcntl = None  # type: ignore[assignment]
-
-
 log = logging.getLogger(__name__)
 
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 DEVELOPING_SIMILARITY = 0.5  # a new fact this close to a briefed one is an update of it

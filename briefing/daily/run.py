@@ -27,6 +27,7 @@ from briefing import executor
 from briefing.atomic import write_atomic
 from briefing.compose.prompt import Prompt, load_prompt
 from briefing.daily.archive import (
+    Progress,
     _clear_stale,
     _inbox_files,
     archive_inboxes,
@@ -48,16 +49,9 @@ from briefing.read.files import ingest
 from briefing.read.web import Fetcher, HttpCache, collect_web, default_cache_dir
 from briefing.render.markdown import render_markdown
 
-try:  # POSIX: one run per archive at a time
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: runs are not serialised
-    fcntl = None  # type: ignore[assignment]
-
-
 log = logging.getLogger(__name__)
 
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 
