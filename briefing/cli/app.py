@@ -22,7 +22,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.main import get_command
 
 from briefing.errors import BriefingError
-from briefing.rank.methods import METHODS
+from briefing.rank import METHODS
 
 # One table, for every command: printed in help, raised by the library's errors.
 EXIT_CODES = {

@@ -23,7 +23,7 @@ from briefing.cli.app import (
 )
 from briefing.cli.inputs import Inputs, read_inputs
 from briefing.cli.progress import StageTimes, _LateProgress
-from briefing.rank.methods import METHODS
+from briefing.rank import METHODS
 from briefing.settings import DEFAULT_MAX_BYTES, Settings
 
 if TYPE_CHECKING:

@@ -12,25 +12,10 @@ import numpy as np
 
 from briefing.errors import BriefingError
 from briefing.pool.index import PoolIndex
+from briefing.rank import METHODS, SUMY_METHODS
 from briefing.rank.default import default_scores
 from briefing.rank.sumy_adapter import sumy_scores
 from briefing.settings import RankWeights
-
-SUMY_METHODS = (
-    "lex-rank",
-    "text-rank",
-    "lsa",
-    "luhn",
-    "edmundson",
-    "kl",
-    "sum-basic",
-    "reduction",
-    "random",
-)
-
-
-METHODS = ("default", *SUMY_METHODS)
-
 
 DEFAULT_WEIGHTS = RankWeights()
 
