@@ -268,6 +268,7 @@ def idf_of(signatures: Sequence[Signature]) -> tuple[dict[str, float], float]:
 
 
 MAX_CANDIDATES = 12  # most alike facts scored per fact: a claim's reports are among them
+PAIR_SLICE = 1 << 20  # candidate pairs pruned at a time
 
 
 def candidates(
@@ -283,10 +284,18 @@ def candidates(
     small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
     kept = sp.csr_matrix(sp.diags((~small).astype(float)) @ X)  # fragments pair with nothing
     kept.eliminate_zeros()
-    i, j = pairs_possibly_above(kept, CANDIDATE_COSINE)
-    cos = _row_dots(X, X, i, j)
-    keep = (cos >= CANDIDATE_COSINE) & ~small[i] & ~small[j]
-    i, j, cos = _most_alike(i[keep], j[keep], cos[keep], 3 * MAX_CANDIDATES)
+    found_i, found_j = pairs_possibly_above(kept, CANDIDATE_COSINE)
+    i, j, cos = none[:, 0], none[:, 1], np.zeros(0)
+    # A slice of the pairs at a time, pruned with what survived the slices before: a pair
+    # among either fact's k most alike of all pairs is among them in any subset, so the result
+    # (and its order) is the same as pruning all at once, and memory follows the survivors.
+    for start in range(0, len(found_i), PAIR_SLICE):
+        si, sj = found_i[start : start + PAIR_SLICE], found_j[start : start + PAIR_SLICE]
+        sc = _row_dots(X, X, si, sj)
+        keep = (sc >= CANDIDATE_COSINE) & ~small[si] & ~small[sj]
+        i, j, cos = _most_alike(np.r_[i, si[keep]], np.r_[j, sj[keep]], np.r_[cos, sc[keep]],
+                                3 * MAX_CANDIDATES)
+    del found_i, found_j
     story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
     one = story >= STORY_COSINE
     i, j, cos = _most_alike(i[one], j[one], cos[one], MAX_CANDIDATES)
@@ -328,13 +337,27 @@ def story_cosines(
     facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
     """For each pair (i[k], j[k]), the best cosine between an article of fact i and one of
-    fact j (each distinct pair of articles computed once); 0 when they share an article."""
+    fact j (each distinct pair of articles of a slice computed once); 0 when they share an article."""
     A, row_of = _article_rows(facts, signatures, idf, default)
     flat = np.array([row_of[a] for f in facts for a in f.articles], dtype=np.int64)
     offsets = np.r_[0, np.cumsum([len(f.articles) for f in facts])].astype(np.int64)
+    best = np.zeros(len(i))
+    # every (article of i, article of j) of each pair, a slice of pairs at a time: a fact
+    # copied into many articles makes many article pairs per fact pair
+    sizes = (offsets[i + 1] - offsets[i]) * (offsets[j + 1] - offsets[j])
+    ends = np.cumsum(sizes)
+    start = 0
+    while start < len(i):
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] - sizes[start] + PAIR_SLICE, "right")))
+        best[start:stop] = _best_article_cosines(A, flat, offsets, i[start:stop], j[start:stop])
+        start = stop
+    return best
+
+
+def _best_article_cosines(A: sp.csr_matrix, flat: np.ndarray, offsets: np.ndarray, i: np.ndarray,
+                          j: np.ndarray) -> np.ndarray:
     n = A.shape[0]
     best = np.zeros(len(i))
-    # every (article of i, article of j) of each pair, all at once
     count_i, count_j = offsets[i + 1] - offsets[i], offsets[j + 1] - offsets[j]
     pair = np.repeat(np.arange(len(i)), count_i * count_j)
     if not len(pair):
