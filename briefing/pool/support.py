@@ -38,7 +38,7 @@ from briefing.pool.paraphrase import fuzzy_matches
 from briefing.text.figures import claims
 from briefing.text.lexicon import MERGE_STOP_WORDS, NEGATIONS, REPORTING_VERBS
 from briefing.text.neighbours import pairs_possibly_above
-from briefing.text.signature import Signature, signature, stem
+from briefing.text.signature import Signature, alias_names, aliased, signature, stem
 
 CANDIDATE_COSINE = 0.1  # tf-idf cosine below which two facts are never scored
 
@@ -60,10 +60,10 @@ FEATURES = (
 
 # Logistic weights over FEATURES and the bias, fitted on hand-labelled pairs of the AllSides
 # tune split (bench/support.py --fit prints them).
-WEIGHTS = (0.79, 0.91, 1.5, -0.09, -0.24, 0.22, 0.92, 0.19, 1.57)
+WEIGHTS = (0.93, 1.0, 1.51, -0.12, -0.14, 0.43, 0.93, 0.26, 1.51)
 
 
-BIAS = -4.35
+BIAS = -4.54
 
 
 THRESHOLD = 0.0  # logit at which two facts (each the other's best match) report one claim
@@ -214,6 +214,12 @@ def negation_conflict(a: Signature, b: Signature) -> bool:
     return bool(not nb and na & b.stems) or bool(not na and nb & a.stems)
 
 
+def _named(who: frozenset[str], sig: Signature) -> bool:
+    """The sentence names one of the speakers, by this name or another of the same actor
+    ("Moscow said" / "the Kremlin")."""
+    return bool(who & sig.names or alias_names(who) & alias_names(sig.names))
+
+
 def conflict(a: str, b: str, sa: Signature, sb: Signature) -> str:
     """Why two sentences that look alike report different claims, or ""."""
     if negation_conflict(sa, sb):
@@ -223,7 +229,7 @@ def conflict(a: str, b: str, sa: Signature, sb: Signature) -> str:
     if figure_conflict(a, b):
         return "figure"
     spa, spb = speakers(sa), speakers(sb)
-    if spa and spb and not spa & sb.names and not spb & sa.names and not fuzzy_matches(spa, spb):
+    if spa and spb and not _named(spa, sb) and not _named(spb, sa) and not fuzzy_matches(spa, spb):
         return "speaker"  # each names someone else as saying it
     return ""
 
@@ -371,7 +377,10 @@ def mutual_best(facts: Sequence[Fact], scored: Sequence[Link]) -> list[Link]:
 
 def likely_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list[Link]:
     """Every candidate pair whose logit reaches THRESHOLD and nothing conflicts: the features
-    of all pairs at once (`pool.alignment`), then the conflicts of those that reach it."""
+    of all pairs at once (`pool.alignment`), then the conflicts of those that reach it. The
+    features compare the signatures with one form for an actor's names and for synonyms
+    (`text.signature.aliased`); the conflicts read the sentences as written."""
+    written, signatures = signatures, [aliased(sig) for sig in signatures]
     idf, default = idf_of(signatures)
     pairs = candidates(facts, signatures, idf, default)
     lead = np.array([f.position == 0 for f in facts], dtype=bool)
@@ -383,7 +392,7 @@ def likely_links(facts: Sequence[Fact], signatures: Sequence[Signature]) -> list
     links = []
     for k in np.flatnonzero(scores >= THRESHOLD).tolist():
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        if conflict(facts[i].text, facts[j].text, signatures[i], signatures[j]):
+        if conflict(facts[i].text, facts[j].text, written[i], written[j]):
             continue
         in_j, in_i = got.found_i[k], got.found_j[k]  # (i's share found in j, j's in i)
         links.append(Link(i, j, float(scores[k]), bool(in_j >= CARRY * in_i), bool(in_i >= CARRY * in_j)))
