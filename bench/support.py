@@ -36,7 +36,7 @@ import numpy as np
 
 from briefing.pipeline import read_pool
 from briefing.pool import support
-from briefing.text.signature import aliased, signature
+from briefing.text.signature import signature
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from allsides import _write, load_events, pairs
@@ -120,7 +120,7 @@ def label_figures(labels: list[dict], results: dict[str, dict]) -> dict:
 def _label_features(args: tuple[dict, list[dict]]) -> list[tuple[list[float], bool]]:
     event, rows = args
     pool = _pool([event])
-    sigs = [aliased(signature(f.text)) for f in pool.facts]  # as support.likely_links compares them
+    sigs = support.feature_signatures([signature(f.text) for f in pool.facts])  # as likely_links
     idf, default = support.idf_of(sigs)
     by_digest = {_digest(f.text): k for k, f in enumerate(pool.facts)}
     out = []

@@ -316,12 +316,8 @@ ACTORS: tuple[tuple[str, ...], ...] = (
 
 
 # Common news nouns that outlets use for one another (word forms, not stems: "forced" is no
-# "force"). The first entry is the group's canonical form.
+# "force"; no word that is as often an adjective, as "firm"). The first entry is the group's
+# canonical form.
 NOUN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("troops", "troop", "soldiers", "soldier", "forces", "force", "contingents", "contingent"),
-    ("ceasefire", "ceasefires", "cease fire", "truce", "truces", "armistice"),
-    ("talks", "negotiations", "negotiation"),
-    ("agreement", "agreements", "deal", "deals", "accord", "accords", "pact", "pacts"),
-    ("lawmakers", "lawmaker", "legislators", "legislator"),
-    ("company", "companies", "firm", "firms"),
 )

@@ -407,16 +407,15 @@ def alias_names(names: frozenset[str]) -> frozenset[str]:
 @lru_cache(maxsize=1 << 16)
 def aliased(sig: Signature) -> Signature:
     """The signature with the names of one actor ("Moscow", "the Kremlin", "Russian") and
-    synonyms ("troops", "soldiers") as one token each, in its stems, names and core (words,
-    figures and times as they were): what support compares, never the merge."""
+    synonyms ("troops", "soldiers") given one more token each, their group's, in its stems
+    and names (the words themselves kept: two reports that both write "Kremlin" agree on a
+    rarer word than "Russia"), and in its core in their place (words, figures and times as
+    they were): what support compares, never the merge."""
     found, rest = _alias_spans(sig.words)
     if not found:
         return sig
-    kept = {stem(w) for w in rest}
-    gone = {stem(w) for _, ws in found for w in ws} - kept
-    stems = (sig.stems - gone) | {c for c, ws in found if any(stem(w) in sig.stems for w in ws)}
-    alias_words = {w for _, ws in found for w in ws} - set(rest)
-    names = (sig.names - alias_words) | {c for c, ws in found if any(w in sig.names for w in ws)}
+    stems = sig.stems | {c for c, ws in found if any(stem(w) in sig.stems for w in ws)}
+    names = sig.names | {c for c, ws in found if any(w in sig.names for w in ws)}
     return replace(
         sig, core=_aliased_core(sig.core, sig.stems), stems=frozenset(stems), names=frozenset(names)
     )
