@@ -10,6 +10,12 @@ set aside, so it inherits the work instead of having it pickled (a pool's senten
 signatures would cost more to pickle than to process). If that process fails for any reason,
 this process does its share itself, so errors surface exactly as with one worker.
 
+A cluster: `using(n, scheduler)` (the CLI's `--scheduler`, a daily config's `[run] scheduler`),
+else the `BRIEFING_SCHEDULER` environment variable, names a Dask scheduler (`tcp://host:8786`)
+or `local` (a LocalCluster started for this process): then the same work goes to that cluster
+(`briefing.cluster`, imported only then) in shares, and this process only gathers it. With
+none named, nothing of Dask is imported and the work runs as below.
+
 The setting: `using(n)` for a block of work (the CLI's `--workers`, a daily config's
 `[run] workers`), else the `BRIEFING_WORKERS` environment variable, else automatic: two when
 this process may use two CPUs and other processes leave about a whole one idle (on a busy
@@ -27,6 +33,7 @@ import multiprocessing
 import os
 import threading
 import time
+import types
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,16 +47,60 @@ MAX_WORKERS = 2  # the work is split in two shares: more would not pay on two co
 OTHERS_MAX = 0.5  # other processes may use this much of a CPU for a second worker to pay off
 
 _setting: contextvars.ContextVar[int | None] = contextvars.ContextVar("briefing_workers", default=None)
+_scheduler: contextvars.ContextVar[str | None] = contextvars.ContextVar("briefing_scheduler", default=None)
+
+SCHEDULER_ENV = "BRIEFING_SCHEDULER"
+NO_SCHEDULER = ("", "none")  # names that keep the work in this process
+_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")  # Dask's address schemes
 
 
 @contextlib.contextmanager
-def using(workers: int | None) -> Iterator[None]:
-    """Work inside the block uses this many workers (None: the environment, else automatic)."""
+def using(workers: int | None, scheduler: str | None = None) -> Iterator[None]:
+    """Work inside the block uses this many workers (None: the environment, else automatic)
+    and this scheduler (None: the environment, else none; "none": none)."""
     token = _setting.set(workers)
+    named = _scheduler.set(scheduler)
     try:
         yield
     finally:
+        _scheduler.reset(named)
         _setting.reset(token)
+
+
+def check_scheduler(text: str) -> str:
+    """A scheduler setting, normalised: "none", "local", "local:N" or `scheme://host[:port]`;
+    ValueError says what is wrong."""
+    value = text.strip()
+    low = value.lower()
+    if low in NO_SCHEDULER:
+        return "none"
+    if low == "local" or (low.startswith("local:") and low[6:].isdigit() and int(low[6:]) >= 1):
+        return low
+    scheme, sep, rest = value.partition("://")
+    if sep and scheme.lower() in _SCHEMES and rest and not any(c.isspace() for c in rest):
+        return f"{scheme.lower()}://{rest}"
+    raise ValueError(f"must be a Dask scheduler address (tcp://host:8786), local, local:N or none, got {text!r}")
+
+
+def _cluster() -> types.ModuleType:
+    """`briefing.cluster`, imported only once a scheduler is named (it imports Dask)."""
+    try:
+        from briefing import cluster
+    except ImportError as exc:
+        from briefing.errors import ConfigError
+
+        raise ConfigError(f"a Dask scheduler is named but Dask is not installed "
+                          f"(pip install 'briefing[dask]'): {exc}") from None
+    return cluster
+
+
+def scheduler() -> str:
+    """The Dask scheduler work goes to ("" for none): the setting, else the environment."""
+    chosen = _scheduler.get()
+    if chosen is None:
+        chosen = os.environ.get(SCHEDULER_ENV, "")
+    value = check_scheduler(chosen)
+    return "" if value == "none" else value
 
 
 def _fork_context() -> multiprocessing.context.BaseContext | None:
@@ -187,7 +238,10 @@ class Later(Generic[R]):
 
 def run_later(fn: Callable[..., R], *args: object, parallel: bool = True) -> Later[R]:
     """`fn(*args)`, started in a second process when there is a second worker (and `parallel`),
-    else now; `.result()` returns it."""
+    or on the named cluster, else now; `.result()` returns it."""
+    address = scheduler() if parallel else ""
+    if address:
+        return _cluster().run_later(address, fn, args)  # type: ignore[return-value]
     return Later(fn, args, parallel)
 
 
@@ -197,7 +251,12 @@ def map_ordered(
     """`[fn(x) for x in items]`; with at least `min_items` items and a second worker, the items
     after the middle run in a second process. The middle is by `cost` (each item's expected
     work; by default all alike), so that both processes finish together."""
-    if len(items) < min_items or workers() < 2:
+    if len(items) < min_items:
+        return _apply(fn, items)
+    address = scheduler()
+    if address:
+        return _cluster().map_ordered(address, fn, items, cost)
+    if workers() < 2:
         return _apply(fn, items)
     half = (len(items) + 1) // 2
     if cost is not None:

@@ -40,7 +40,7 @@ def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Skip]]
     """Clean each article; one with no text left is skipped with its reason."""
     articles: list[Article] = []
     skipped: list[Skip] = []
-    for out in map(_prepare, raw):
+    for out in map_ordered(_prepare, raw, PARALLEL_ARTICLES, cost=lambda a: len(a.text)):
         (skipped if isinstance(out, Skip) else articles).append(out)  # type: ignore[arg-type]
     return articles, skipped
 
@@ -70,7 +70,7 @@ def prepare_and_split(raw: Sequence[Article]) -> tuple[list[Article], list[Skip]
 
 
 def pool_articles(articles: Sequence[Article]) -> Pool:
-    sentences = [split_article(a) for a in articles]
+    sentences = map_ordered(split_article, articles, PARALLEL_ARTICLES, cost=lambda a: len(a.text))
     return build_pool(articles, sentences)
 
 
@@ -112,7 +112,7 @@ def build_briefing(
 ) -> Briefing:
     """The whole pipeline from input paths to a `Briefing`; `progress` hears of each stage,
     `on_articles` is shown the cleaned articles (the CLI checks they are one story)."""
-    with without_cycle_collector(), executor.using(settings.workers):
+    with without_cycle_collector(), executor.using(settings.workers, settings.scheduler):
         return _build_briefing(paths, settings, progress, on_articles)
 
 

@@ -37,4 +37,5 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     weights: RankWeights = RankWeights()
     workers: int | None = None  # processes working at once (None: BRIEFING_WORKERS, else by idle CPUs)
+    scheduler: str | None = None  # Dask scheduler of the parallel work (None: BRIEFING_SCHEDULER, else none)
     allow_private: bool = False  # fetch URLs on private, loopback and link-local addresses

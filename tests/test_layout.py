@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 # Layers, lowest first: a module may import its own layer and the ones before it only.
 LAYERS = (
-    ("models", "errors", "settings", "executor", "atomic"),
+    ("models", "errors", "settings", "executor", "cluster", "atomic"),
     ("text",),
     ("read",),
     ("pool",),

@@ -45,6 +45,23 @@ MaxBytes = Annotated[
 ]
 
 
+def scheduler_ok(value: str | None) -> str | None:
+    from briefing.executor import check_scheduler
+
+    try:
+        return None if value is None else check_scheduler(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+Scheduler = Annotated[
+    str | None,
+    typer.Option(callback=scheduler_ok, metavar="ADDRESS",
+                 help="Run the parallel stages on a Dask cluster: tcp://host:8786, local (a local cluster) "
+                      "or none (default: BRIEFING_SCHEDULER, for daily also [run] scheduler, else none). Needs briefing[dask]."),
+]
+
+
 def _skips(skipped: tuple[Skip, ...] | list[Skip], given: Inputs) -> None:
     for skip in skipped:
         note(f"skipped {given.label(skip.source)}: {skip.reason}")
@@ -126,15 +143,18 @@ def build(
                                                 help="Processes working at once, 1 or 2 (default: BRIEFING_WORKERS, else 2 when a CPU is idle).")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private",
                                                 help="Fetch URLs on private, loopback and link-local addresses (refused by default).")] = False,
+    scheduler: Scheduler = None,
 ) -> None:
     """Build a briefing from articles about one story and print where it was written."""
-    from briefing.deliver.config_file import WORKERS, env_setting
+    from briefing.deliver.config_file import SCHEDULER, WORKERS, env_setting
     from briefing.pipeline import build_briefing
     from briefing.render.formats import render
 
     workers = workers if workers is not None else env_setting(WORKERS, os.environ)  # type: ignore[assignment]
+    scheduler = scheduler if scheduler is not None else env_setting(SCHEDULER, os.environ)  # type: ignore[assignment]
     settings = Settings(method=method, prompt=prompt, sentences=sentences, words=words, date=date,
-                        max_bytes=max_bytes, workers=workers, allow_private=allow_private)
+                        max_bytes=max_bytes, workers=workers, allow_private=allow_private,
+                        scheduler=scheduler)
     fmt = format_for(fmt, out)
     stories: list = []
     with read_inputs(paths or [], lists or []) as given, _LateProgress("build") as bar:

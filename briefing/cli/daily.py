@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from briefing.cli.app import app, count, date_ok, note, quiet, shown, write_stdout
-from briefing.cli.build import Lists, MaxBytes, Paths, _skips
+from briefing.cli.build import Lists, MaxBytes, Paths, Scheduler, _skips
 from briefing.cli.inputs import read_inputs
 from briefing.cli.progress import StageTimes
 from briefing.settings import DEFAULT_MAX_BYTES
@@ -111,6 +111,7 @@ def daily(
     db: DbOpt = None,
     workers: Annotated[int | None, typer.Option(min=1, max=2, metavar="N",
                                                 help="Processes working at once, 1 or 2 (default: [run] workers, BRIEFING_WORKERS, else automatic).")] = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Build the day's briefing from inboxes, feeds and URLs: one section per story, only what is new."""
     import datetime as dt
@@ -127,6 +128,8 @@ def daily(
                           "(or give --config FILE); nothing was done")
     if workers is not None:
         cfg = replace(cfg, workers=workers)
+    if scheduler is not None:
+        cfg = replace(cfg, scheduler=scheduler)
     today = dt.date.today().isoformat()
     day = date or today
     progress = _Bars()

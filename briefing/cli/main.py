@@ -26,6 +26,8 @@ def run() -> None:
         else:
             print(exc.code, file=sys.stderr)
             code = 1
+    if "briefing.cluster" in sys.modules:  # a local Dask cluster's processes end with this one
+        sys.modules["briefing.cluster"].close_all()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

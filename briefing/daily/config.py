@@ -15,6 +15,7 @@ from pathlib import Path
 
 from briefing.daily.stories import DEFAULT_THRESHOLD
 from briefing.deliver.config_file import (
+    SCHEDULER,
     WORKERS,
     ConfigFile,
     Key,
@@ -65,6 +66,7 @@ class DailyConfig:
     nothing_new_note: bool = False
     # running
     workers: int | None = None  # processes working at once (None: automatic)
+    scheduler: str | None = None  # Dask scheduler of the parallel work (None: none)
     mail: dict | None = None  # the [mail] table, its paths made absolute, for MailSettings
 
 
@@ -101,7 +103,7 @@ KEYS: dict[str, tuple[Key, ...]] = {
         Key("allow_private", "bool", False),
     ),
     "daily": (Key("nothing_new_note", "bool", False),),
-    "run": (WORKERS,),
+    "run": (WORKERS, SCHEDULER),
 }
 
 
@@ -202,6 +204,7 @@ nothing_new_note = false   # a day with nothing new: no briefing, no mail (true:
 
 [run]
 # workers = 2         # processes working at once, 1 or 2 (default: 2 when a CPU is idle)
+# scheduler = "tcp://scheduler.example.org:8786"   # a Dask cluster (or "local"); pip install 'briefing[dask]'
 
 [mail]
 # Used with `briefing daily --email`. Server settings can come from the environment instead:

@@ -139,7 +139,7 @@ def run_daily(
     date = check_date(date)
     prompt = load_prompt(config.prompt)
     lock = contextlib.nullcontext() if dry_run else run_lock(config.archive)
-    with lock, executor.using(config.workers):
+    with lock, executor.using(config.workers, config.scheduler):
         return _run(config, date, prompt, collect=collect, dry_run=dry_run, email=email, db=db,
                     progress=progress, mail_settings=mail_settings, sleep=sleep)
 
@@ -198,12 +198,14 @@ def _read_day(day_dir: Path, got: _Collected, progress: Progress | None) -> list
     if progress:
         progress("reading", 0, total)
     cleaned: list[Article] = []
-    for start in range(0, len(raw), READ_STEP):  # the bar moves as articles are read
-        kept, bad = prepare_articles(raw[start : start + READ_STEP])
+    # on a cluster, steps big enough to be sent there (the bar still moves 16 times)
+    step = max(READ_STEP, len(raw) // 16) if executor.scheduler() else READ_STEP
+    for start in range(0, len(raw), step):  # the bar moves as articles are read
+        kept, bad = prepare_articles(raw[start : start + step])
         cleaned += kept
         got.skipped += bad
         if progress:
-            progress("reading", min(total, start + READ_STEP), total)
+            progress("reading", min(total, start + step), total)
     if progress and not raw:
         progress("reading", total, total)
     return sorted(cleaned, key=lambda a: (a.label, a.id))

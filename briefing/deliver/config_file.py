@@ -20,7 +20,7 @@ from pathlib import Path
 import platformdirs
 
 from briefing.errors import ConfigError
-from briefing.executor import MAX_WORKERS
+from briefing.executor import MAX_WORKERS, SCHEDULER_ENV, check_scheduler
 
 CONFIG_ENV = "BRIEFING_CONFIG"
 
@@ -265,6 +265,16 @@ def parse_table(
 
 
 WORKERS = Key("workers", "int", None, 1, MAX_WORKERS, env="BRIEFING_WORKERS")
+
+
+def _scheduler(value: object, origin: Origin) -> str:
+    try:
+        return check_scheduler(str(value))
+    except ValueError as exc:
+        raise origin.error(str(exc)) from None
+
+
+SCHEDULER = Key("scheduler", "text", None, env=SCHEDULER_ENV, convert=_scheduler)
 
 
 def env_setting(key: Key, environ: Mapping[str, str]) -> object:

@@ -204,7 +204,7 @@ def test_missing_input_is_bad_input_exit_2(tmp_path: Path) -> None:
 
 
 def test_seeds_build_has_no_page_furniture(seeds_dir: Path, tmp_path: Path) -> None:
-    from test_clean import SEED_NOISE, SEED_SUBHEADS
+    from seedsupport import SEED_NOISE, SEED_SUBHEADS
 
     folder = tmp_path / "seeds"
     shutil.copytree(seeds_dir, folder)

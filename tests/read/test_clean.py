@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from seedsupport import (  # page furniture of the seeds: none may survive cleaning
+    SEED_NOISE,
+    SEED_SUBHEADS,
+)
 
 from briefing.models import Article
 from briefing.pipeline import prepare_articles
@@ -19,26 +23,6 @@ from briefing.text.dates import parse_date
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 
-# Page furniture of the five seed articles: none of it may survive cleaning.
-SEED_NOISE = [
-    "Skip to content",
-    "Join our Newsletter",
-    "BBC :",
-    "7de9f14b6f7fea93555758c4f999bd2bbb54cde4a9661880ea99049b9b253d94",
-    "Ludovic Marin/Pool Photo via AP",
-    "arrive to attend a summit on Ukraine at the Elysee Palace",
-    "___",
-    "Petrequin reported from London",
-    "contributed to this report",
-    "Illia Novikov And Samuel Petrequin",
-    "Subscribe or register today",
-    "Buy the e-paper",
-    "daily newsletter",
-    "delivered to your inbox",
-    "KYIV, Ukraine (AP)",
-    "date 2025-09-05",
-]
-SEED_SUBHEADS = ["Macron and Zelenskyy say US backs the plan", "Trump phone call", "Positive signals"]
 
 
 @pytest.fixture
