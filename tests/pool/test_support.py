@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from briefing.models import Article, Pool
-from briefing.pipeline import pool_articles
-from briefing.pool.index import build_index
+from briefing.pipeline import pool_articles, read_pool
 from briefing.pool import support
+from briefing.pool.index import build_index
 from briefing.pool.support import conflict, negation_conflict, speakers
 from briefing.text.signature import signature
 
@@ -169,10 +171,6 @@ def test_aliases_make_one_actor_and_synonyms_shared_content(monkeypatch) -> None
 
 
 def test_with_aliases_the_summit_rejection_is_credited_across_outlets(monkeypatch) -> None:
-    from pathlib import Path
-
-    from briefing.pipeline import read_pool
-
     example = [Path(__file__).resolve().parents[2] / "examples" / "summit"]
     wire = "will not accept troops from Western countries"
     lowland = "will not tolerate soldiers from Western countries"
