@@ -120,7 +120,7 @@ def label_figures(labels: list[dict], results: dict[str, dict]) -> dict:
 def _label_features(args: tuple[dict, list[dict]]) -> list[tuple[list[float], bool]]:
     event, rows = args
     pool = _pool([event])
-    sigs = [signature(f.text) for f in pool.facts]
+    sigs = support.feature_signatures([signature(f.text) for f in pool.facts])  # as likely_links
     idf, default = support.idf_of(sigs)
     by_digest = {_digest(f.text): k for k, f in enumerate(pool.facts)}
     out = []

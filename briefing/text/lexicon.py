@@ -272,3 +272,52 @@ PREPOSITIONS = frozenset("in at of from for with by on to into about against und
 
 # Short words left out of a name's initials ("SEC" for Securities and Exchange Commission).
 INITIALS_SKIP = frozenset(["of", "and", "the", "for", "de", "du", "&"])
+
+
+# ---- actors and synonyms (support only: the merge stays strict) ------------------------------
+
+# Countries as news names them: the country, its demonym, its capital and its government's
+# seat ("Moscow", "the Kremlin", "Russia", "Russian forces" are one actor). The first entry
+# is the group's canonical form; entries of two words are matched as consecutive words.
+ACTORS: tuple[tuple[str, ...], ...] = (
+    ("russia", "russian", "russians", "moscow", "kremlin"),
+    ("usa", "us", "america", "american", "americans", "washington", "united states", "white house"),
+    ("britain", "british", "uk", "london", "united kingdom", "great britain", "downing street", "whitehall"),
+    ("france", "french", "paris", "elysee", "élysée"),
+    ("germany", "german", "germans", "berlin"),
+    ("china", "chinese", "beijing"),
+    ("ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"),
+    ("iran", "iranian", "iranians", "tehran"),
+    ("israel", "israeli", "israelis"),
+    ("japan", "japanese", "tokyo"),
+    ("india", "indian", "indians", "new delhi"),
+    ("turkey", "turkish", "turkiye", "ankara"),
+    ("italy", "italian", "italians", "rome"),
+    ("spain", "spanish", "madrid"),
+    ("poland", "polish", "warsaw"),
+    ("north korea", "north korean", "north koreans", "pyongyang"),
+    ("south korea", "south korean", "south koreans", "seoul"),
+    ("syria", "syrian", "syrians", "damascus"),
+    ("iraq", "iraqi", "iraqis", "baghdad"),
+    ("afghanistan", "afghan", "afghans", "kabul"),
+    ("saudi arabia", "saudi", "saudis", "riyadh"),
+    ("egypt", "egyptian", "egyptians", "cairo"),
+    ("canada", "canadian", "canadians", "ottawa"),
+    ("mexico", "mexican", "mexicans"),
+    ("brazil", "brazilian", "brazilians", "brasilia"),
+    ("australia", "australian", "australians", "canberra"),
+    ("taiwan", "taiwanese", "taipei"),
+    ("venezuela", "venezuelan", "venezuelans", "caracas"),
+    ("cuba", "cuban", "cubans", "havana"),
+    ("pakistan", "pakistani", "pakistanis", "islamabad"),
+    ("belarus", "belarusian", "minsk"),
+    ("eu", "european union", "brussels"),
+)
+
+
+# Common news nouns that outlets use for one another (word forms, not stems: "forced" is no
+# "force"; no word that is as often an adjective, as "firm"). The first entry is the group's
+# canonical form.
+NOUN_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("troops", "troop", "soldiers", "soldier", "forces", "force", "contingents", "contingent"),
+)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from briefing.text.lexicon import (
+    ACTORS,
     ATTRIBUTION,
     CURRENCY_SIGNS,
     HONORIFICS,
@@ -21,6 +22,7 @@ from briefing.text.lexicon import (
     MONTH_ABBREVIATIONS,
     MONTH_KEYS,
     NEGATIONS,
+    NOUN_SYNONYMS,
     NUMBER_WORDS,
     SCALES,
     SIGNATURE_UNITS,
@@ -337,4 +339,83 @@ def _signature_of(words: list[str], caps: list[bool]) -> Signature:
         names=frozenset(names),
         times=frozenset(times),
         negated=negated,
+    )
+
+
+# --- one form for the names of one actor, and for synonyms (support, never the merge) --------
+
+def _alias_tables() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """(word -> canonical token, pair of consecutive words -> canonical token); canonical
+    tokens start with "=", so they never equal, share a prefix with or stem to a word."""
+    words: dict[str, str] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    for group in (*ACTORS, *NOUN_SYNONYMS):
+        canonical = "=" + group[0]
+        for entry in group:
+            parts = entry.split()
+            if len(parts) == 2:
+                pairs[parts[0], parts[1]] = canonical
+            else:
+                words[entry] = canonical
+    return words, pairs
+
+
+_ALIAS_WORDS, _ALIAS_PAIRS = _alias_tables()
+
+
+def _alias_spans(words: tuple[str, ...]) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    """([(canonical, the words it stands for)], the words that are no alias), in order."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    rest: list[str] = []
+    k = 0
+    while k < len(words):
+        pair = (words[k], words[k + 1]) if k + 1 < len(words) else None
+        if pair in _ALIAS_PAIRS:
+            found.append((_ALIAS_PAIRS[pair], pair))
+            k += 2
+            continue
+        if words[k] in _ALIAS_WORDS:
+            found.append((_ALIAS_WORDS[words[k]], (words[k],)))
+        else:
+            rest.append(words[k])
+        k += 1
+    return found, rest
+
+
+def _aliased_core(core: tuple[str, ...], stems: frozenset[str]) -> tuple[str, ...]:
+    """The core with each alias that is a content word of the sentence as its canonical token
+    (a lower-case "us" is the pronoun, whose stem is no content stem)."""
+    out: list[str] = []
+    k = 0
+    while k < len(core):
+        pair = (core[k], core[k + 1]) if k + 1 < len(core) else None
+        if pair in _ALIAS_PAIRS:
+            out.append(_ALIAS_PAIRS[pair])
+            k += 2
+            continue
+        canonical = _ALIAS_WORDS.get(core[k])
+        out.append(canonical if canonical and stem(core[k]) in stems else core[k])
+        k += 1
+    return tuple(out)
+
+
+def alias_names(names: frozenset[str]) -> frozenset[str]:
+    """Single-word names with each alias as its canonical token ("kremlin" -> "=russia")."""
+    return frozenset(_ALIAS_WORDS.get(n, n) for n in names)
+
+
+@lru_cache(maxsize=1 << 16)
+def aliased(sig: Signature) -> Signature:
+    """The signature with the names of one actor ("Moscow", "the Kremlin", "Russian") and
+    synonyms ("troops", "soldiers") given one more token each, their group's, in its stems
+    and names (the words themselves kept: two reports that both write "Kremlin" agree on a
+    rarer word than "Russia"), and in its core in their place (words, figures and times as
+    they were): what support compares, never the merge."""
+    found, rest = _alias_spans(sig.words)
+    if not found:
+        return sig
+    stems = sig.stems | {c for c, ws in found if any(stem(w) in sig.stems for w in ws)}
+    names = sig.names | {c for c, ws in found if any(w in sig.names for w in ws)}
+    return replace(
+        sig, core=_aliased_core(sig.core, sig.stems), stems=frozenset(stems), names=frozenset(names)
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from briefing.models import Article, Pool
-from briefing.pipeline import pool_articles
+from briefing.pipeline import pool_articles, read_pool
+from briefing.pool import support
 from briefing.pool.index import build_index
 from briefing.pool.support import conflict, negation_conflict, speakers
 from briefing.text.signature import signature
@@ -145,3 +148,39 @@ def test_supporters_count_as_repeats() -> None:
     for fact in pool.facts:
         assert set(fact.support) <= set(fact.repeats)
         assert all(fact.id in by_id[other].repeats for other in fact.repeats)
+
+
+REJECTION = (
+    "Moscow has repeatedly said it will not accept troops from Western countries in Ukraine in any form.",
+    "The Kremlin has said again and again that it will not tolerate soldiers from Western countries on Ukrainian soil.",
+)
+
+
+def _logit(texts: tuple[str, ...], i: int, j: int) -> float:
+    sigs = support.feature_signatures([signature(t) for t in texts])
+    idf, default = support.idf_of(sigs)
+    return support.logit(support.pair_features(sigs[i], sigs[j], idf, default))
+
+
+def test_aliases_make_one_actor_and_synonyms_shared_content(monkeypatch) -> None:
+    texts = (*REJECTION, *STORM, *COURT[0])
+    plain = _logit(texts, 0, 1)
+    monkeypatch.setattr(support, "ALIASES", True)
+    assert _logit(texts, 0, 1) > plain + 0.5
+    assert _logit(texts, 0, 2) < -3  # the storm shares no actor
+
+
+def test_with_aliases_the_summit_rejection_is_credited_across_outlets(monkeypatch) -> None:
+    example = [Path(__file__).resolve().parents[2] / "examples" / "summit"]
+    wire = "will not accept troops from Western countries"
+    lowland = "will not tolerate soldiers from Western countries"
+
+    def credited() -> bool:
+        pool = read_pool(example)[0]
+        (a,) = [f for f in pool.facts if wire in f.text]
+        (b,) = [f for f in pool.facts if lowland in f.text]
+        return a.id in b.support  # (the wire's adds "no immediate reaction": it carries the Lowland Times')
+
+    assert not credited()
+    monkeypatch.setattr(support, "ALIASES", True)
+    assert credited()
