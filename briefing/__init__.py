@@ -4,7 +4,7 @@ The public API, for use from Python (the `briefing` command is a thin layer over
 
     from briefing import Settings, build_briefing, render_briefing
     briefing = build_briefing(["articles/"], Settings(words=250))
-    print(render_briefing(briefing, "markdown"))
+    markdown = render_briefing(briefing, "markdown")
 
 Names are imported on first use, so `import briefing` stays cheap for the command line.
 """

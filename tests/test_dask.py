@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from worksupport import boom, pid_and
 
 pytest.importorskip("distributed", reason="Dask is not installed (pip install -e '.[dask]')")
 
@@ -55,14 +56,6 @@ def everything_parallel(monkeypatch):
     monkeypatch.setattr(pool, "PARALLEL_PAIRS", 1)
 
 
-def _boom(x: int) -> int:
-    if x == 7:
-        raise ValueError("bad item 7")
-    return x
-
-
-def _pid_and(x: int) -> tuple[int, int]:
-    return os.getpid(), x
 
 
 def _scale(k: int, x: int) -> int:
@@ -81,7 +74,7 @@ def _ran(addr: str, work) -> set[str]:
 
 def test_map_ordered_runs_on_the_workers_in_order(address) -> None:
     with executor.using(1, address):
-        got = executor.map_ordered(_pid_and, list(range(41)), min_items=2)
+        got = executor.map_ordered(pid_and, list(range(41)), min_items=2)
         scaled = executor.map_ordered(functools.partial(_scale, 3), list(range(41)), min_items=2,
                                       cost=lambda x: x * x)
     assert [x for _, x in got] == list(range(41))
@@ -92,10 +85,10 @@ def test_map_ordered_runs_on_the_workers_in_order(address) -> None:
 
 def test_an_error_in_the_work_surfaces_as_in_one_process(address) -> None:
     with executor.using(1, address), pytest.raises(ValueError, match="bad item 7"):
-        executor.map_ordered(_boom, list(range(10)), min_items=2)
+        executor.map_ordered(boom, list(range(10)), min_items=2)
     with executor.using(1, address):
         assert executor.run_later(functools.partial(dict, a=(1, 2))).result() == {"a": (1, 2)}
-        assert executor.run_later(_pid_and, 5).result()[0] != os.getpid()
+        assert executor.run_later(pid_and, 5).result()[0] != os.getpid()
 
 
 def test_shares_cover_the_items_in_order_by_cost() -> None:

@@ -9,24 +9,13 @@ import sys
 import time
 
 import pytest
+from worksupport import boom, pid_and
 
 from briefing import executor, pipeline
 from briefing.compose import briefing as compose_briefing
 from briefing.pipeline import build_briefing
 from briefing.pool import build as pool
 from briefing.settings import Settings
-
-
-def _boom(x: int) -> int:
-    if x == 7:
-        raise ValueError("bad item 7")
-    return x
-
-
-def _pid_and(x: int) -> tuple[int, int]:
-    import os
-
-    return os.getpid(), x
 
 
 def test_map_ordered_keeps_order_with_two_workers() -> None:
@@ -39,16 +28,16 @@ def test_the_second_share_really_runs_in_another_process() -> None:
     import os
 
     with executor.using(2):
-        got = executor.map_ordered(_pid_and, list(range(10)), min_items=2)
+        got = executor.map_ordered(pid_and, list(range(10)), min_items=2)
     assert [x for _, x in got] == list(range(10))
     assert got[0][0] == os.getpid() and got[-1][0] != os.getpid()
     with executor.using(1):
-        assert {pid for pid, _ in executor.map_ordered(_pid_and, list(range(10)), min_items=2)} == {os.getpid()}
+        assert {pid for pid, _ in executor.map_ordered(pid_and, list(range(10)), min_items=2)} == {os.getpid()}
 
 
 def test_an_error_in_the_work_surfaces_as_with_one_worker() -> None:
     with executor.using(2), pytest.raises(ValueError, match="bad item 7"):
-        executor.map_ordered(_boom, list(range(10)), min_items=2)  # 7 is in the second share
+        executor.map_ordered(boom, list(range(10)), min_items=2)  # 7 is in the second share
     with executor.using(2):
         assert executor.run_later(functools.partial(dict, a=(1, 2))).result() == {"a": (1, 2)}
 
