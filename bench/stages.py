@@ -66,7 +66,7 @@ def main() -> None:
 
     timed(pool, "signature", "pool: normalise (signatures)")
     timed(pool, "decide_links", "pool: candidate pairs + decisions")
-    timed(pool, "families_from_links", "pool: syndication families")
+    timed(pool, "families_from_copies", "pool: syndication families")
     for name in (
         "build_index", "find_attributions", "group_quotes", "find_disagreements", "near_repeats",
         "score_queries", "select_facts", "headline_of", "pick_quotes", "stems", "list_sources",

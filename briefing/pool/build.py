@@ -13,19 +13,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-
-import numpy as np
 
 from briefing.executor import map_ordered
 from briefing.models import Article, Fact, Pool, Sentence
 from briefing.pool.candidates import CANDIDATE_COSINE, candidate_pairs
 from briefing.pool.clusters import KeptApart
-from briefing.pool.copies import SAME_ARTICLE, cross_article_pairs, first_pairs, text_groups
+from briefing.pool.copies import SAME_ARTICLE, first_pairs, text_groups
 from briefing.pool.decisions import RELATED_THRESHOLD, Decision, decide
-from briefing.pool.families import families_from_links, reporting
+from briefing.pool.families import families_from_copies, reporting
 from briefing.pool.support import with_support
 from briefing.text.signature import Signature, comparison_key, signature
 
@@ -88,8 +86,7 @@ def decide_links(
     idf, default_idf = sentence_idf(signatures)
     groups = text_groups([s.text for s in flat])
     code = {a: k for k, a in enumerate(dict.fromkeys(s.article_id for s in flat))}
-    art = np.fromiter((code[s.article_id] for s in flat), dtype=np.int64, count=len(flat))
-    art_list = art.tolist()
+    art_list = [code[s.article_id] for s in flat]
     pairs = candidate_pairs([signatures[g[0]] for g in groups], idf, CANDIDATE_COSINE).tolist()
     # one decision per pair of texts, which comes first, and whether they share an article
     task_of: dict[tuple[int, int, bool, bool], int] = {}
@@ -108,7 +105,7 @@ def decide_links(
     )
     decided = {key: decisions[k] for key, k in task_of.items()}
     loose = _loose_copies(flat, signatures)
-    families = _families(articles, flat, signatures, groups, art, pairs, decided, loose)
+    families = _families(articles, flat, signatures, groups, pairs, decided, loose)
     fam_code = {f: k for k, f in enumerate(dict.fromkeys(families.values()))}
     fam = [fam_code[families[s.article_id]] for s in flat]
     links = [*loose, *_copy_chains(groups, signatures)]
@@ -149,33 +146,24 @@ def _families(
     flat: Sequence[Sentence],
     signatures: Sequence[Signature],
     groups: Sequence[list[int]],
-    art: np.ndarray,
     pairs: Sequence[list[int]],
     decided: dict[tuple[int, int, bool, bool], Decision],
     loose: Sequence[Link],
 ) -> dict[str, str]:
     """Families from the level-1 pairs of copied reporting sentences in two articles (the
-    only pairs they count), copy by copy."""
+    only pairs they count), given text by text (`pool.copied`)."""
     keep = [reporting(flat[g[0]], signatures[g[0]]) for g in groups]
-    found = [np.asarray([(ln.i, ln.j) for ln in loose], dtype=np.int64).reshape(-1, 2)]
-    for g, ok in zip(groups, keep, strict=True):
-        if ok and len(g) > 1 and (signatures[g[0]].stems or signatures[g[0]].numbers):
-            found.append(cross_article_pairs(g, g, art, None))
+    relations: list[tuple[int, int, bool | None]] = [
+        (u, u, None) for u, (g, ok) in enumerate(zip(groups, keep, strict=True))
+        if ok and len(g) > 1 and (signatures[g[0]].stems or signatures[g[0]].numbers)
+    ]
     for u, v in pairs:
         if not (keep[u] and keep[v]):
             continue
         level1 = {f for f in (True, False) if (d := decided.get((u, v, f, False))) and d.level == 1}
         if level1:
-            a_first = None if len(level1) == 2 else level1.pop()
-            found.append(cross_article_pairs(groups[u], groups[v], art, a_first))
-    return families_from_links(articles, flat, signatures, _as_pairs(np.concatenate(found)))
-
-
-def _as_pairs(pairs: np.ndarray) -> Iterator[tuple[int, int]]:
-    """The rows as (i, j) tuples, a slice at a time: a million pairs as Python lists at once
-    would take hundreds of MB (families only read them once, in order)."""
-    for s in range(0, len(pairs), 65536):
-        yield from map(tuple, pairs[s : s + 65536].tolist())
+            relations.append((u, v, None if len(level1) == 2 else level1.pop()))
+    return families_from_copies(articles, flat, signatures, groups, relations, [(ln.i, ln.j) for ln in loose])
 
 
 def _canonical(members: Sequence[Sentence]) -> str:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import Indel
 
 from briefing.models import Article, Pool, Sentence
-from briefing.pool.clusters import components
+from briefing.pool.clusters import UnionFind
+from briefing.pool.copied import Copies, PairCounts, copy_families, partners_of
 from briefing.read.clean import fallback_outlet
 from briefing.text.signature import Signature, comparison_key
 
@@ -103,60 +104,59 @@ def reporting(sentence: Sentence, sig: Signature) -> bool:
     return len(sig.core) >= MIN_WORDS and quoted_share(sentence.text) < 0.5
 
 
-def shared_counts(
+def passes(n: int, smaller: int) -> bool:
+    """Two articles with n copied reporting sentences are one family (`smaller`: reporting
+    sentences of the smaller one): many copies, or most of a short article; in both cases a
+    real share of the smaller one."""
+    return n >= 1 and n >= MIN_SHARE * smaller and (n >= MIN_SHARED or n >= 0.5 * smaller)
+
+
+def families_from_copies(
     articles: Sequence[Article],
     flat: Sequence[Sentence],
     signatures: Sequence[Signature],
-    pairs: Sequence[tuple[int, int]],
-) -> tuple[dict[tuple[int, int], int], list[int]]:
-    """({(x, y): copied reporting sentences, for articles x < y that share any},
-    reporting sentences per article).
-
-    A copy is a level-1 pair whose full token sequences (attributions and time words included)
-    are nearly identical; the count for two articles is the smaller of the two directions.
-    Only articles sharing a copied sentence appear: nothing is computed per pair of articles.
-    """
-    index = {a.id: k for k, a in enumerate(articles)}
-    counts = [0] * len(articles)
-    keep = [reporting(s, g) for s, g in zip(flat, signatures, strict=True)]
-    for i, s in enumerate(flat):
-        counts[index[s.article_id]] += keep[i]
-    copied: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for i, j in pairs:
-        x, y = index[flat[i].article_id], index[flat[j].article_id]
-        if x == y or not (keep[i] and keep[j]):
-            continue
-        if Indel.normalized_similarity(signatures[i].words, signatures[j].words) >= COPY_SIMILARITY:
-            copied[x, y].add(i)
-            copied[y, x].add(j)
-    shared = {(x, y): min(len(got), len(copied[y, x])) for (x, y), got in copied.items() if x < y}
-    return shared, counts
-
-
-def families_from_links(
-    articles: Sequence[Article],
-    flat: Sequence[Sentence],
-    signatures: Sequence[Signature],
-    pairs: Sequence[tuple[int, int]],
+    groups: Sequence[list[int]],
+    relations: Sequence[tuple[int, int, bool | None]],
+    loose: Sequence[tuple[int, int]],
 ) -> dict[str, str]:
-    """Article id -> family id (the smallest article id of the family: order-independent)."""
+    """Article id -> family id (the smallest article id of the family: order-independent).
+
+    `groups`: the sentences of each text; `relations`: (u, v, u's member first or not, None:
+    either) for the texts whose pairs were decided level 1, (u, u, None) for a text whose
+    copies count, both reporting; `loose`: more pairs of sentences that are copies. A pair of
+    sentences in two articles is a copy when its full token sequences (attributions and time
+    words included) are nearly identical; the count for two articles is the smaller of the two
+    directions (`pool.copied` counts it without listing every pair)."""
     if not articles:
         return {}
-    shared, counts = shared_counts(articles, flat, signatures, pairs)
-    links: list[tuple[int, int]] = []
-    for (x, y), n in shared.items():
-        smaller = min(counts[x], counts[y])
-        # many copies, or most of a short article; in both cases a real share of the smaller one
-        if n >= 1 and n >= MIN_SHARE * smaller and (n >= MIN_SHARED or n >= 0.5 * smaller):
-            links.append((x, y))
+    index = {a.id: k for k, a in enumerate(articles)}
+    article = [index[s.article_id] for s in flat]
+    keep = [reporting(s, g) for s, g in zip(flat, signatures, strict=True)]
+    counts = [0] * len(articles)
+    order = [0] * len(articles)
+    for i, x in enumerate(article):
+        counts[x] += keep[i]
+        order[x] = i  # sentences of one article are consecutive: any of its indices orders it
+    text_of = [0] * len(flat)
+    for u, idx in enumerate(groups):
+        for i in idx:
+            text_of[i] = u
+
+    def copy(i: int, j: int) -> bool:
+        return Indel.normalized_similarity(signatures[i].words, signatures[j].words) >= COPY_SIMILARITY
+
+    kept = [(u, v, f) for u, v, f in relations if keep[groups[u][0]] and keep[groups[v][0]]
+            and (u == v or copy(groups[u][0], groups[v][0]))]
+    copies = Copies(partners_of(len(groups), kept),
+                    groups, article, order, text_of)
+    pairs = PairCounts(copies, [(i, j) for i, j in loose if keep[i] and keep[j] and copy(i, j)])
+    sets = UnionFind(len(articles))
+    copy_families(pairs, counts, passes, sets)
     # the same text run twice (under another name or address) is a copy whatever it holds
-    same_text: dict[str, list[int]] = defaultdict(list)
+    same_text: dict[str, int] = {}
     for k, art in enumerate(articles):
-        same_text[comparison_key(art.text)].append(k)
-    for ks in same_text.values():
-        links.extend((ks[0], k) for k in ks[1:])
-    label = components(len(articles), links)
+        sets.union(same_text.setdefault(comparison_key(art.text), k), k)
     members: dict[int, list[str]] = defaultdict(list)
     for k, art in enumerate(articles):
-        members[label[k]].append(art.id)
+        members[sets.find(k)].append(art.id)
     return {aid: min(ids) for ids in members.values() for aid in ids}
