@@ -1,9 +1,10 @@
 """The daily run in one process and on a Dask LocalCluster of 1 and 2 workers: wall, CPU,
-peak memory of each process, growth exponent; and a same-run A/B showing that the executor
-seam costs nothing when no scheduler is named.
+peak memory of each process, growth exponent; and a same-run A/B of this tree's daily run
+against git main's (or `--ref`), no scheduler named.
 
     .venv/bin/python bench/distributed.py                 # 1,000 and 10,000 articles, A/B on 500
     .venv/bin/python bench/distributed.py --sizes 1000 10000 50000 --ab 500 --rounds 5
+    .venv/bin/python bench/distributed.py --sizes 50000 --modes one local:2 --ab 0
     .venv/bin/python bench/distributed.py --sizes 2000 --modes local:2 --ab 0
 
 Articles are the dev clusters' documents replicated: each copy has a changed id and its
@@ -119,8 +120,9 @@ def one(n: int, mode: str, keep: Path | None) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run_child(n: int, mode: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--one", str(n), mode], capture_output=True, text=True)
+def _run_child(n: int, mode: str, env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", str(n), mode], capture_output=True, text=True,
+                         env=env)
     if out.returncode:
         raise SystemExit(f"{mode} {n} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -156,57 +158,42 @@ def scaling(sizes: list[int], modes: list[str]) -> None:
         print(f"{n:,} articles: outputs {'identical' if len(digests) == 1 else 'DIFFER'} across modes")
 
 
-def _main_executor():
-    """`briefing/executor.py` as on main (before the Dask seam), as a module of its own."""
+def _reference_tree(ref: str) -> Path:
+    """The `briefing` package as at git `ref` (before this branch's changes), in a folder of its own."""
     root = Path(__file__).resolve().parent.parent
-    source = subprocess.run(["git", "-C", str(root), "show", "main:briefing/executor.py"],
-                            capture_output=True, text=True, check=True).stdout
-    spec = importlib.util.spec_from_loader("executor_before", loader=None)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["executor_before"] = module
-    exec(compile(source, "main:briefing/executor.py", "exec"), module.__dict__)
-    return module
+    folder = Path(tempfile.mkdtemp(prefix="briefing-ref-"))
+    archive = subprocess.run(["git", "-C", str(root), "archive", ref, "briefing"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
-def ab(n: int, rounds: int) -> None:
-    """Builds of n articles in this one process, alternating the executor as it is (A) and as
-    on main (B), both with no scheduler named: CPU and wall per round."""
-    from briefing import executor, pipeline
-    from briefing.compose import briefing as compose_briefing
-    from briefing.pipeline import build_briefing
-    from briefing.pool import build as pool_build
-    from briefing.render.formats import render
-    from briefing.settings import Settings
+def ab(n: int, rounds: int, ref: str) -> None:
+    """Daily runs of n articles, no scheduler named, workers=1, each in a fresh process,
+    alternating this tree's code (A) and git `ref`'s (B) in ABBA order: CPU (user + sys of
+    `run_daily`) and wall per run, and whether the outputs are the same."""
+    import os
 
-    before = _main_executor()
-    tmp = Path(tempfile.mkdtemp(prefix="briefing-ab-"))
-    write_day(tmp / "in", n)
-    sides = {"A": executor, "B": before}
+    here = str(Path(__file__).resolve().parent.parent)
+    paths = {"A": here, "B": str(_reference_tree(ref))}
     times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
-    outputs = set()
-    with executor.using(1):
-        build_briefing([tmp / "in"], Settings(workers=1))  # warm-up: caches and lazy imports
+    digests = set()
+    env = {k: v for k, v in os.environ.items() if k not in ("BRIEFING_SCHEDULER", "BRIEFING_WORKERS")}
+    _run_child(n, "one", {**env, "PYTHONPATH": paths["A"]})  # warm-up: the disk cache
     for k in range(rounds * 2):
         side = "AB"[k % 2] if (k // 2) % 2 == 0 else "BA"[k % 2]  # ABBA: drift cancels
-        mod = sides[side]
-        pipeline.map_ordered = pool_build.map_ordered = mod.map_ordered
-        compose_briefing.run_later = mod.run_later
-        t0, c0 = time.perf_counter(), time.process_time()
-        with mod.using(1):  # main's executor reads its own setting
-            made = build_briefing([tmp / "in"], Settings(workers=1))
-        times[side].append((time.process_time() - c0, time.perf_counter() - t0))
-        outputs.add(render(made, "json"))
-    shutil.rmtree(tmp, ignore_errors=True)
-    print(f"\nA/B, {n} articles, {rounds} builds each (ABBA order), workers=1, no scheduler:")
-    print("| executor | CPU s per build (each) | median CPU | median wall |")
+        row = _run_child(n, "one", {**env, "PYTHONPATH": paths[side]})
+        times[side].append((row["cpu_main"], row["wall"]))
+        digests.add(row["digest"])
+    shutil.rmtree(paths["B"], ignore_errors=True)
+    print(f"\nA/B, {n} articles, {rounds} daily runs each (ABBA order), workers=1, no scheduler:")
+    print("| code | CPU s per run (each) | median CPU s | median wall s |")
     print("|---|---|---:|---:|")
-    for side, label in (("A", "with the Dask seam"), ("B", "as on main")):
+    for side, label in (("A", "this tree"), ("B", f"git {ref}")):
         cpus = sorted(c for c, _ in times[side])
         walls = sorted(w for _, w in times[side])
         print(f"| {label} | {', '.join(f'{c:.2f}' for c, _ in times[side])} | {cpus[len(cpus) // 2]:.2f} | "
               f"{walls[len(walls) // 2]:.2f} |")
-    print(f"outputs identical: {len(outputs) == 1}; dask imported: "
-          f"{any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules)}")
+    print(f"outputs identical: {len(digests) == 1}")
 
 
 def main() -> None:
@@ -215,13 +202,14 @@ def main() -> None:
     parser.add_argument("--modes", nargs="*", default=["one", "local:1", "local:2"])
     parser.add_argument("--ab", type=int, default=500, help="articles of the A/B (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--ref", default="main", help="git ref the A/B compares with")
     parser.add_argument("--one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(int(args.one[0]), args.one[1], None)))
         return
     if args.ab:
-        ab(args.ab, args.rounds)
+        ab(args.ab, args.rounds, args.ref)
     if args.sizes:
         scaling(args.sizes, args.modes)
 

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from briefing import cluster, executor, pipeline
 from briefing.cli.main import app
 from briefing.compose import briefing as compose_briefing
+from briefing.daily import sections, stories
 from briefing.daily.config import load_config, parse_config
 from briefing.daily.run import run_daily
 from briefing.errors import ConfigError
@@ -211,14 +212,41 @@ def test_every_dev_cluster_on_the_cluster_is_the_same_bytes(address, everything_
     _both_ways(_dev_cluster_dirs(tmp_path, name), address)
 
 
-def _daily(tmp_path: Path, inbox: Path, scheduler: str | None) -> dict[str, bytes]:
+def _daily(tmp_path: Path, inbox: Path, scheduler: str | None, least: int = 1000) -> dict[str, bytes]:
     cfg = parse_config({"inboxes": [str(inbox)], "archive": str(tmp_path / "archive"),
                         "output": str(tmp_path / "output"), "db": str(tmp_path / "history.sqlite3"),
                         "formats": ["md", "json", "html"], "run": {"scheduler": scheduler or "none"}},
                        tmp_path, "test config")
     result = run_daily(cfg, DAY, collect=True)
-    assert result.articles_new > 1000 and result.stories > 1
+    assert result.articles_new > least and result.stories > 1
     return {p.name: p.read_bytes() for p in result.paths}
+
+
+def test_a_day_s_stories_and_sections_go_to_the_cluster(address, tmp_path: Path, monkeypatch) -> None:
+    """Story assignment (both steps) and every section of a small day, sent to the cluster
+    (thresholds lowered), give the bytes of the run in one process."""
+    sys.path.insert(0, str(BENCH))
+    from _data import write_articles
+
+    shared_path("dev")
+    monkeypatch.setattr(stories, "SHARDED_FROM", 2)
+    monkeypatch.setattr(stories, "SHARD_CELLS", 1)  # a shard of 16 rows
+    monkeypatch.setattr(sections, "REMOTE_FACTS", 1)
+    sent: list[str] = []
+    to_cluster = cluster.map_ordered
+
+    def recording(addr, fn, items, cost=None):
+        sent.append(getattr(fn, "func", fn).__name__)
+        return to_cluster(addr, fn, items, cost)
+
+    monkeypatch.setattr(cluster, "map_ordered", recording)
+    outputs = []
+    for scheduler in (None, address):
+        shutil.rmtree(tmp_path / "day", ignore_errors=True)
+        write_articles(tmp_path / "day" / "inbox", 120)
+        outputs.append(_daily(tmp_path / "day", tmp_path / "day" / "inbox", scheduler, least=100))
+    assert {"strong_pairs", "component_linkage", "_on_worker"} <= set(sent)
+    assert outputs[0] and outputs[1] == outputs[0]
 
 
 @pytest.mark.slow

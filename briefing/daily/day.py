@@ -10,7 +10,6 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from briefing.compose.briefing import story_briefing
 from briefing.compose.prompt import Prompt
 from briefing.daily.archive import Progress
 from briefing.daily.config import DailyConfig
@@ -18,6 +17,7 @@ from briefing.daily.history import (
     BriefedFact,
     fact_key,
 )
+from briefing.daily.sections import Job, section, sections
 from briefing.daily.stories import Story, cluster_articles
 from briefing.models import Article, Briefing, Fact, Item, Pool, Section, Skip
 from briefing.pipeline import pool_articles, without_cycle_collector
@@ -67,14 +67,6 @@ def _updates(candidates: Sequence[Fact], earlier: Sequence[BriefedFact]) -> set[
     sims = (X[: len(candidates)] @ X[len(candidates) :].T).toarray()
     best = sims.max(axis=1)
     return {f.id for f, s in zip(candidates, best, strict=True) if s >= DEVELOPING_SIMILARITY}
-
-
-def _section(index: PoolIndex, facts: Sequence[Fact], title: str, prompt: Prompt, settings: Settings,
-             sentences: int) -> tuple[Section, Briefing]:
-    """One section from `facts` (sources numbered over the whole pool), and the briefing around it."""
-    made = story_briefing(index, facts, title, prompt, settings, sentences)
-    section = replace(made.sections[0], title=title) if made.sections else Section(title, ())
-    return section, made
 
 
 def _one_line(article: Article) -> str:
@@ -160,22 +152,28 @@ def _build_day(
     facts_by_story, already = _new_facts(day.pool, day.featured, earlier, briefed_keys)
     candidates = [f for facts in facts_by_story for f in facts]
     update_ids = _updates(candidates, earlier)
-    made = _story_sections(index, day.featured, facts_by_story, update_ids, prompt, settings, config, briefed_keys)
+    updates = [f for f in candidates if f.id in update_ids]
+    fresh = [[f for f in facts if f.id not in update_ids] for facts in facts_by_story]
+    jobs: list[Job] = [(facts, story.title, config.story_sentences)
+                       for story, facts in zip(day.featured, fresh, strict=True) if facts]
+    if updates and config.developing:
+        jobs.append((updates, DEVELOPING_TITLE, config.developing))
+    done = sections(index, jobs, prompt, settings)  # every section at once: on a cluster, in parallel
+    made = _story_sections(day.featured, fresh, done, briefed_keys)
     n_stories, facts_new = len(made.sections), len(made.shown)
     n_updates = 0
-    updates = [f for f in candidates if f.id in update_ids]
     if updates and config.developing:
-        section, briefing = _section(index, updates, DEVELOPING_TITLE, prompt, settings, config.developing)
-        if section.items:
-            made.add(section, briefing)
-            n_updates = len(section.items)
+        developing, briefing = done[-1]
+        if developing.items:
+            made.add(developing, briefing)
+            n_updates = len(developing.items)
     also = _also_reported(index, day, config.also_reported)
     if also.items:
         made.sections.append(also)
     if progress:
         progress("building", 3, 4)
     if made.first is None:  # nothing new to say: still list the day's sources
-        _, made.first = _section(index, (), ALSO_TITLE, prompt, settings, 1)
+        _, made.first = section(index, (), ALSO_TITLE, prompt, settings, 1)
     briefing = _day_briefing(made, index, prompt, date, skipped)
     fact_ids = {it.fact_id for it in made.shown}
     briefed = {(k, f.text) for f in day.pool.facts if f.id in fact_ids for k in _fact_keys(f)}
@@ -220,16 +218,16 @@ def _new_facts(pool: Pool, featured: Sequence[Story], earlier: Sequence[BriefedF
     return facts_by_story, already
 
 
-def _story_sections(index: PoolIndex, featured: Sequence[Story], facts_by_story: Sequence[list[Fact]],
-                    update_ids: set[str], prompt: Prompt, settings: Settings, config: DailyConfig,
-                    briefed_keys: set[str]) -> _Sections:
-    """A section per featured story with something new (updates of briefed facts aside)."""
+def _story_sections(featured: Sequence[Story], fresh: Sequence[list[Fact]],
+                    done: Sequence[tuple[Section, Briefing]], briefed_keys: set[str]) -> _Sections:
+    """The featured stories' sections with something new (`fresh`: each story's facts but
+    updates of briefed ones; `done`: the section of each story with fresh facts, in order)."""
     made = _Sections()
-    for story, facts in zip(featured, facts_by_story, strict=True):
-        fresh = [f for f in facts if f.id not in update_ids]
-        if not fresh:
+    made_of = iter(done)
+    for story, facts in zip(featured, fresh, strict=True):
+        if not facts:
             continue
-        section, briefing = _section(index, fresh, story.title, prompt, settings, config.story_sentences)
+        section, briefing = next(made_of)
         if not section.items:
             continue
         for name, bucket in made.extras.items():

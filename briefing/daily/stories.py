@@ -28,10 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from briefing import executor
 from briefing.models import Article
 from briefing.pool.clusters import components
 from briefing.read.files import split_record
@@ -130,17 +132,20 @@ def name_vectors(articles: Sequence[Article]) -> csr_matrix:
 
 def pair_weights(X: csr_matrix, names: csr_matrix | None = None) -> csr_matrix:
     """Each pair's weight: word cosine, scaled by how much the pair's names agree."""
-    S = (X @ X.T).tocsr()
-    if names is None:
+    return _weights((X @ X.T).tocsr(), None if names is None else (names @ names.T).tocsr())
+
+
+def _weights(S: csr_matrix, Q: csr_matrix | None) -> csr_matrix:
+    """Pair weights from the pairs' word cosines `S` and name cosines `Q`."""
+    if Q is None:
         return S
-    Q = (names @ names.T).tocsr()
     return ((1 - NAME_SHARE) * S + NAME_SHARE * S.multiply(Q)).tocsr()
 
 
 def _limits(size: np.ndarray, threshold: float) -> np.ndarray:
     """The mean weight each pair of groups needs to merge: `threshold` for two articles, less
     for groups with more pairs between them, never below LARGE_LIMIT."""
-    floor = min(threshold, LARGE_LIMIT)
+    floor = link_floor(threshold)
     return floor + (threshold - floor) / np.sqrt(np.outer(size, size))
 
 
@@ -176,18 +181,34 @@ def _linkage_in_components(W: csr_matrix, threshold: float) -> np.ndarray:
     limit" (a merge needs one pair at its limit or above)."""
     n = W.shape[0]
     strong = W.copy()
-    strong.data[strong.data < min(threshold, LARGE_LIMIT)] = 0
+    strong.data[strong.data < link_floor(threshold)] = 0
     strong.eliminate_zeros()
-    # each component by its smallest row, ordered as scipy's connected_components numbers them
     comp = np.asarray(components(n, zip(*(a.tolist() for a in strong.nonzero()), strict=True)))
-    labels = np.arange(n, dtype=np.int64)
+    groups = component_rows(comp)
+    merged = [_upgma(W[rows][:, rows].toarray(), np.arange(len(rows)), threshold) if len(rows) > 1 else None
+              for rows in groups]
+    return joined_labels(n, groups, merged)
+
+
+def link_floor(threshold: float) -> float:
+    """The weight below which a pair links no two groups (the lowest limit)."""
+    return min(threshold, LARGE_LIMIT)
+
+
+def component_rows(comp: np.ndarray) -> list[np.ndarray]:
+    """The rows of each component (`comp`: a component number per row, numbered by or in
+    the order of its smallest row), components in that order, rows ascending."""
     order = np.argsort(comp, kind="stable")
-    bounds = np.flatnonzero(np.diff(comp[order])) + 1
-    for c, rows in enumerate(np.split(order, bounds)):
-        if len(rows) < 2:
-            continue
-        merged = _upgma(W[rows][:, rows].toarray(), np.arange(len(rows)), threshold)
-        labels[rows] = merged + n * (c + 1)  # numbers no other component uses
+    return np.split(order, np.flatnonzero(np.diff(comp[order])) + 1)
+
+
+def joined_labels(n: int, groups: Sequence[np.ndarray], merged: Sequence[np.ndarray | None]) -> np.ndarray:
+    """A story number per row, from each component's rows and the linkage's groups in it
+    (None: a single row)."""
+    labels = np.arange(n, dtype=np.int64)
+    for c, (rows, inside) in enumerate(zip(groups, merged, strict=True)):
+        if inside is not None:
+            labels[rows] = inside + n * (c + 1)  # numbers no other component uses
     _, labels = np.unique(labels, return_inverse=True)
     return labels
 
@@ -195,13 +216,73 @@ def _linkage_in_components(W: csr_matrix, threshold: float) -> np.ndarray:
 def cluster_labels(X: csr_matrix, threshold: float = DEFAULT_THRESHOLD,
                    names: csr_matrix | None = None) -> np.ndarray:
     """One story number per row of X (unit-length vectors; `names`, the name vectors of the
-    same articles); see the module notes."""
+    same articles); see the module notes. A large day in two steps (`sharded_labels`)."""
     if X.shape[0] == 0:
         return np.zeros(0, dtype=int)
+    if X.shape[0] >= SHARDED_FROM:
+        return sharded_labels(X, threshold, names)
     W = pair_weights(X, names)
     W.setdiag(0)
     W.eliminate_zeros()
     return _linkage_in_components(W, threshold)
+
+
+# Story assignment in two steps: the day's pair matrix is never held (at 10,000 articles it
+# took 4.7 GB), and each step is a map of `briefing.executor`, so on a cluster when one is
+# named. 1: each shard of rows, weighed against every article, keeps its strong pairs (at the
+# lowest limit or above: all that can start a merge). 2: the pairs of every shard merged here
+# into the components of the strong-pair graph; each component of two or more articles then
+# linked from its rows' vectors alone. Every weight is the float the one-matrix product gives
+# (a dot product sums the same terms in the same order, whatever the other rows), so the
+# stories are the same. Measured at 10,000 articles: 7.4 s of CPU and 0.33 GB at the peak,
+# against 16.7 s and 4.8 GB for the one matrix; the same at 2,000.
+SHARDED_FROM = 1000  # articles
+SHARD_CELLS = 2_500_000  # a shard's rows x the articles: bounds a shard's pair block
+
+
+def strong_pairs(X: csr_matrix, XT: csr_matrix, names: csr_matrix | None, NT: csr_matrix | None,
+                 floor: float, span: tuple[int, int]) -> np.ndarray:
+    """Step 1, rows `span` (start, stop) of X (`XT`, `NT`: X and `names` transposed, as CSR):
+    their pairs (i < j, as rows x 2) of weight `floor` or more, whichever row found them."""
+    start, stop = span
+    Q = None if names is None else (names[start:stop] @ NT).tocsr()
+    W = _weights((X[start:stop] @ XT).tocsr(), Q).tocoo()
+    i, j = W.row.astype(np.int64) + start, W.col.astype(np.int64)
+    keep = ~(W.data < floor) & (W.data != 0) & (i != j)
+    i, j = i[keep], j[keep]
+    return np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1)
+
+
+def component_linkage(threshold: float, block: tuple[csr_matrix, csr_matrix | None]) -> np.ndarray:
+    """Step 2, one component: the linkage's group of each of its rows (`block`: their word
+    and name vectors)."""
+    X, names = block
+    W = pair_weights(X, names)
+    W.setdiag(0)
+    return _upgma(W.toarray(), np.arange(X.shape[0]), threshold)
+
+
+def sharded_labels(X: csr_matrix, threshold: float, names: csr_matrix | None = None) -> np.ndarray:
+    """`cluster_labels` in two steps, each a map of the executor (see above)."""
+    from scipy.sparse.csgraph import connected_components  # (imports scipy.linalg: only here)
+
+    n = X.shape[0]
+    rows = max(16, min(1000, SHARD_CELLS // max(1, n)))
+    spans = [(a, min(n, a + rows)) for a in range(0, n, rows)]
+    NT = None if names is None else names.T.tocsr()
+    find = partial(strong_pairs, X, X.T.tocsr(), names, NT, link_floor(threshold))
+    found = executor.map_ordered(find, spans, 2)
+    pairs = np.unique(np.concatenate([np.zeros((0, 2), dtype=np.int64), *found]), axis=0)
+    graph = csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    groups = component_rows(connected_components(graph, directed=False)[1])  # by smallest row
+    big = [k for k, members in enumerate(groups) if len(members) > 1]
+    blocks = [(X[groups[k]], None if names is None else names[groups[k]]) for k in big]
+    linked = executor.map_ordered(partial(component_linkage, threshold), blocks, 2,
+                                  cost=lambda b: float(b[0].shape[0]) ** 3)
+    merged: list[np.ndarray | None] = [None] * len(groups)
+    for k, inside in zip(big, linked, strict=True):
+        merged[k] = inside
+    return joined_labels(n, groups, merged)
 
 
 def article_labels(articles: Sequence[Article]) -> dict[str, str]:

@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 from conftest import shared_path
 from typer.testing import CliRunner
 
@@ -131,3 +132,26 @@ def test_stories_command_names_json_records_uniquely(tmp_path: Path) -> None:
     groups = sorted(sorted(s["articles"]) for s in json.loads(result.stdout)["stories"])
     assert groups == [["day.jsonl#1/1", "day.jsonl#1/2", "day.jsonl#1/3"],
                       ["day.jsonl#2/1", "day.jsonl#2/2"]]
+
+
+def test_two_step_assignment_gives_the_one_matrix_stories(monkeypatch) -> None:
+    """Strong pairs found shard by shard, merged into components, each linked from its own
+    rows: the same story numbers as the one pair matrix, whatever the shards (and on two
+    processes), with names and without, at a low and a high threshold."""
+    from briefing import executor
+    from briefing.daily import stories
+
+    articles = _dev_mix(4, 5)[0] + _dev_mix(3, 6)[0]
+    X, names = stories.vectorise(articles), stories.name_vectors(articles)
+    for threshold in (0.05, stories.DEFAULT_THRESHOLD, 0.3):
+        for given in (names, None):
+            one = stories.cluster_labels(X, threshold, given)  # (fewer than SHARDED_FROM rows)
+            assert len(set(one.tolist())) > 3
+            for cells, workers in ((X.shape[0], 1), (40 * X.shape[0], 2), (10**9, 1)):
+                monkeypatch.setattr(stories, "SHARD_CELLS", cells)
+                with executor.using(workers):
+                    assert np.array_equal(stories.sharded_labels(X, threshold, given), one)
+    monkeypatch.setattr(stories, "SHARDED_FROM", 2)
+    two_step = cluster_articles(articles)
+    monkeypatch.setattr(stories, "SHARDED_FROM", 10**9)
+    assert two_step == cluster_articles(articles) and len(two_step) > 3
