@@ -1,9 +1,11 @@
 """The daily run in one process and on a Dask LocalCluster of 1 and 2 workers: wall, CPU,
-peak memory of each process, growth exponent; and a same-run A/B of this tree's daily run
-against git main's (or `--ref`), no scheduler named.
+peak memory of each process, growth exponent; and a same-run A/B of this tree's daily run,
+no scheduler named, against the same tree with the scheduler lookup short-circuited (what the
+run costs without the seam) or against git `--ref`'s.
 
     .venv/bin/python bench/distributed.py                 # 1,000 and 10,000 articles, A/B on 500
     .venv/bin/python bench/distributed.py --sizes 1000 10000 50000 --ab 500 --rounds 5
+    .venv/bin/python bench/distributed.py --sizes --ab 500 --ref off   # the seam on vs off
     .venv/bin/python bench/distributed.py --sizes 50000 --modes one local:2 --ab 0
     .venv/bin/python bench/distributed.py --sizes 2000 --modes local:2 --ab 0
 
@@ -79,8 +81,16 @@ def _worker_usage() -> tuple[float, int]:
 
 def one(n: int, mode: str, keep: Path | None) -> dict:
     """One daily run of n articles (mode: one | local:N), in this fresh process."""
+    import os
+
+    from briefing import executor
     from briefing.daily.config import parse_config
     from briefing.daily.run import run_daily
+
+    if os.environ.get("BENCH_SEAM") == "off":
+        # the seam's one entry point answers "no scheduler" without looking: what the run
+        # would cost if the seam were not there (every remote branch hangs off this call)
+        executor.scheduler = lambda: ""
 
     tmp = Path(tempfile.mkdtemp(prefix="briefing-dist-"))
     try:
@@ -169,26 +179,28 @@ def _reference_tree(ref: str) -> Path:
 
 def ab(n: int, rounds: int, ref: str) -> None:
     """Daily runs of n articles, no scheduler named, workers=1, each in a fresh process,
-    alternating this tree's code (A) and git `ref`'s (B) in ABBA order: CPU (user + sys of
+    alternating this tree's code (A) and B (this tree with the seam off, or git `ref`'s) in ABBA order: CPU (user + sys of
     `run_daily`) and wall per run, and whether the outputs are the same."""
     import os
 
     here = str(Path(__file__).resolve().parent.parent)
-    paths = {"A": here, "B": str(_reference_tree(ref))}
+    paths = {"A": here, "B": here if ref == "off" else str(_reference_tree(ref))}
     times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
     digests = set()
     env = {k: v for k, v in os.environ.items() if k not in ("BRIEFING_SCHEDULER", "BRIEFING_WORKERS")}
     _run_child(n, "one", {**env, "PYTHONPATH": paths["A"]})  # warm-up: the disk cache
     for k in range(rounds * 2):
         side = "AB"[k % 2] if (k // 2) % 2 == 0 else "BA"[k % 2]  # ABBA: drift cancels
-        row = _run_child(n, "one", {**env, "PYTHONPATH": paths[side]})
+        seam = {"BENCH_SEAM": "off"} if side == "B" and ref == "off" else {}
+        row = _run_child(n, "one", {**env, "PYTHONPATH": paths[side], **seam})
         times[side].append((row["cpu_main"], row["wall"]))
         digests.add(row["digest"])
-    shutil.rmtree(paths["B"], ignore_errors=True)
+    if ref != "off":
+        shutil.rmtree(paths["B"], ignore_errors=True)
     print(f"\nA/B, {n} articles, {rounds} daily runs each (ABBA order), workers=1, no scheduler:")
     print("| code | CPU s per run (each) | median CPU s | median wall s |")
     print("|---|---|---:|---:|")
-    for side, label in (("A", "this tree"), ("B", f"git {ref}")):
+    for side, label in (("A", "this tree"), ("B", "this tree, seam off" if ref == "off" else f"git {ref}")):
         cpus = sorted(c for c, _ in times[side])
         walls = sorted(w for _, w in times[side])
         print(f"| {label} | {', '.join(f'{c:.2f}' for c, _ in times[side])} | {cpus[len(cpus) // 2]:.2f} | "
@@ -202,7 +214,8 @@ def main() -> None:
     parser.add_argument("--modes", nargs="*", default=["one", "local:1", "local:2"])
     parser.add_argument("--ab", type=int, default=500, help="articles of the A/B (0: none)")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--ref", default="main", help="git ref the A/B compares with")
+    parser.add_argument("--ref", default="off",
+                        help="git ref the A/B compares with (off: this tree with the scheduler lookup short-circuited)")
     parser.add_argument("--one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
