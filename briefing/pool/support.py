@@ -30,15 +30,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
-import scipy.sparse as sp
 
 from briefing.models import Fact, Pool
 from briefing.pool.alignment import aligned
+from briefing.pool.nearest import most_alike, nearest_pairs
 from briefing.pool.paraphrase import fuzzy_matches
-from briefing.pool.story_gate import PAIR_SLICE, row_dots, stem_rows, story_cosines
+from briefing.pool.story_gate import stem_rows, story_cosines
 from briefing.text.figures import claims
 from briefing.text.lexicon import MERGE_STOP_WORDS, NEGATIONS, REPORTING_VERBS
-from briefing.text.neighbours import pairs_possibly_above
 from briefing.text.signature import Signature, alias_names, aliased, signature, stem
 
 CANDIDATE_COSINE = 0.1  # tf-idf cosine below which two facts are never scored
@@ -282,45 +281,11 @@ def candidates(
         return none
     X = stem_rows([sig.stems for sig in signatures], idf, default)
     small = np.array([len(sig.stems) < MIN_STEMS for sig in signatures], dtype=bool)
-    kept = sp.csr_matrix(sp.diags((~small).astype(float)) @ X)  # fragments pair with nothing
-    kept.eliminate_zeros()
-    found_i, found_j = pairs_possibly_above(kept, CANDIDATE_COSINE)
-    i, j, cos = none[:, 0], none[:, 1], np.zeros(0)
-    # A slice of the pairs at a time, pruned with what survived the slices before: a pair
-    # among either fact's k most alike of all pairs is among them in any subset, so the result
-    # (and its order) is the same as pruning all at once, and memory follows the survivors.
-    for start in range(0, len(found_i), PAIR_SLICE):
-        si, sj = found_i[start : start + PAIR_SLICE], found_j[start : start + PAIR_SLICE]
-        sc = row_dots(X, X, si, sj)
-        keep = (sc >= CANDIDATE_COSINE) & ~small[si] & ~small[sj]
-        i, j, cos = _most_alike(np.r_[i, si[keep]], np.r_[j, sj[keep]], np.r_[cos, sc[keep]],
-                                3 * MAX_CANDIDATES)
-    del found_i, found_j
+    i, j, cos = nearest_pairs([sig.stems for sig in signatures], X, ~small, CANDIDATE_COSINE, 3 * MAX_CANDIDATES)
     story = story_cosines(facts, signatures, idf, default, i, j)  # 0 for a shared article
     one = story >= STORY_COSINE
-    i, j, cos = _most_alike(i[one], j[one], cos[one], MAX_CANDIDATES)
+    i, j, cos = most_alike(i[one], j[one], cos[one], MAX_CANDIDATES)
     return np.column_stack([i, j]) if len(i) else none
-
-
-def _most_alike(i: np.ndarray, j: np.ndarray, cos: np.ndarray, k: int) -> tuple[np.ndarray, ...]:
-    """The pairs among each fact's k most alike (either side), ties to the lower index."""
-    if not len(i):
-        return i, j, cos
-    rows, others, alike = np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([cos, cos])
-    by = np.argsort(-alike, kind="stable")
-    level = np.empty(len(alike), dtype=np.int64)  # most alike first, equal cosines equal
-    level[by] = np.r_[0, np.cumsum(alike[by][1:] != alike[by][:-1])]
-    n, levels = int(max(rows.max(), others.max())) + 1, int(level.max()) + 1
-    if n * levels * n < 2**62:  # one sort of one integer key (row, level, other)
-        order = np.argsort((rows * levels + level) * n + others)
-    else:
-        order = np.lexsort((others, level, rows))
-    ranked = rows[order]
-    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
-    top = np.zeros(len(rows), dtype=bool)
-    top[order[rank < k]] = True
-    keep = top[: len(i)] | top[len(i) :]
-    return i[keep], j[keep], cos[keep]
 
 
 def mutual_best(facts: Sequence[Fact], scored: Sequence[Link]) -> list[Link]:
