@@ -44,25 +44,39 @@ def row_dots(A: sp.csr_matrix, B: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -
 
 def _article_rows(facts: Sequence[Fact], signatures: Sequence[Signature], idf, default):
     """(tf-idf rows of the articles over the stems of every fact each carries, row of each
-    article id)."""
+    article id, and for each row the first row with the same stems: copies of one article
+    carry one set of stems, so the same row and the same cosines)."""
     arts: dict[str, set[str]] = defaultdict(set)
     for f, sig in zip(facts, signatures, strict=True):
         for a in f.articles:
             arts[a] |= sig.stems
-    return stem_rows([frozenset(v) for v in arts.values()], idf, default), {a: k for k, a in enumerate(arts)}
+    sets = [frozenset(v) for v in arts.values()]
+    first: dict[frozenset[str], int] = {}
+    same = np.array([first.setdefault(v, k) for k, v in enumerate(sets)], dtype=np.int64)
+    return stem_rows(sets, idf, default), {a: k for k, a in enumerate(arts)}, same
+
+
+def _ragged(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    return (np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+            np.r_[0, np.cumsum([len(r) for r in rows])].astype(np.int64))
 
 
 def story_cosines(
     facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
     """For each pair (i[k], j[k]), the best cosine between an article of fact i and one of
-    fact j (each distinct pair of articles of a slice computed once); 0 when they share an article."""
-    A, row_of = _article_rows(facts, signatures, idf, default)
-    flat = np.array([row_of[a] for f in facts for a in f.articles], dtype=np.int64)
-    offsets = np.r_[0, np.cumsum([len(f.articles) for f in facts])].astype(np.int64)
+    fact j (each distinct pair of articles of a slice computed once); 0 when they share an
+    article. A fact copied into many articles counts each distinct set of stems once: the
+    article pairs of a pair of facts grow with their distinct articles, not their copies."""
+    A, row_of, same = _article_rows(facts, signatures, idf, default)
+    arts = [np.array([row_of[a] for a in f.articles], dtype=np.int64) for f in facts]
+    flat, offsets = _ragged([np.unique(same[r]) for r in arts])
+    members, _ = _ragged(arts)
+    F = sp.csr_matrix((np.ones(len(members)), members, np.r_[0, np.cumsum([len(r) for r in arts])]),
+                      shape=(len(facts), A.shape[0]))
+    shared = row_dots(F, F, i, j) > 0  # an article in common
     best = np.zeros(len(i))
-    # every (article of i, article of j) of each pair, a slice of pairs at a time: a fact
-    # copied into many articles makes many article pairs per fact pair
+    # every (distinct article of i, distinct article of j) of each pair, a slice of pairs at a time
     sizes = (offsets[i + 1] - offsets[i]) * (offsets[j + 1] - offsets[j])
     ends = np.cumsum(sizes)
     start = 0
@@ -70,6 +84,7 @@ def story_cosines(
         stop = max(start + 1, int(np.searchsorted(ends, ends[start] - sizes[start] + PAIR_SLICE, "right")))
         best[start:stop] = _best_article_cosines(A, flat, offsets, i[start:stop], j[start:stop])
         start = stop
+    best[shared] = 0.0
     return best
 
 
@@ -84,11 +99,7 @@ def _best_article_cosines(A: sp.csr_matrix, flat: np.ndarray, offsets: np.ndarra
     t = np.arange(len(pair)) - np.repeat(np.cumsum(count_i * count_j) - count_i * count_j, count_i * count_j)
     a = flat[offsets[i][pair] + t // count_j[pair]]
     b = flat[offsets[j][pair] + t % count_j[pair]]
-    codes_a = np.where(a != b, np.minimum(a, b) * n + np.maximum(a, b), -1)
-    shared = np.zeros(len(i), dtype=bool)
-    shared[pair[codes_a < 0]] = True
-    unique, inverse = np.unique(np.where(codes_a < 0, 0, codes_a), return_inverse=True)
+    unique, inverse = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True)
     cos = row_dots(A, A, unique // n, unique % n)
     np.maximum.at(best, pair, cos[inverse])
-    best[shared] = 0.0
     return best
