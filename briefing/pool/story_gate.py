@@ -56,11 +56,6 @@ def _article_rows(facts: Sequence[Fact], signatures: Sequence[Signature], idf, d
     return stem_rows(sets, idf, default), {a: k for k, a in enumerate(arts)}, same
 
 
-def _ragged(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    return (np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-            np.r_[0, np.cumsum([len(r) for r in rows])].astype(np.int64))
-
-
 def story_cosines(
     facts: Sequence[Fact], signatures: Sequence[Signature], idf, default, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
@@ -69,12 +64,15 @@ def story_cosines(
     article. A fact copied into many articles counts each distinct set of stems once: the
     article pairs of a pair of facts grow with their distinct articles, not their copies."""
     A, row_of, same = _article_rows(facts, signatures, idf, default)
-    arts = [np.array([row_of[a] for a in f.articles], dtype=np.int64) for f in facts]
-    flat, offsets = _ragged([np.unique(same[r]) for r in arts])
-    members, _ = _ragged(arts)
-    F = sp.csr_matrix((np.ones(len(members)), members, np.r_[0, np.cumsum([len(r) for r in arts])]),
-                      shape=(len(facts), A.shape[0]))
+    n_rows = A.shape[0]
+    members = np.array([row_of[a] for f in facts for a in f.articles], dtype=np.int64)
+    lengths = np.array([len(f.articles) for f in facts], dtype=np.int64)
+    F = sp.csr_matrix((np.ones(len(members)), members, np.r_[0, np.cumsum(lengths)]), shape=(len(facts), n_rows))
     shared = row_dots(F, F, i, j) > 0  # an article in common
+    # each fact's distinct article rows, ascending (one sort of (fact, row) codes)
+    codes = np.unique(np.repeat(np.arange(len(facts), dtype=np.int64), lengths) * n_rows + same[members])
+    flat = codes % n_rows
+    offsets = np.r_[0, np.cumsum(np.bincount(codes // n_rows, minlength=len(facts)))].astype(np.int64)
     best = np.zeros(len(i))
     # every (distinct article of i, distinct article of j) of each pair, a slice of pairs at a time
     sizes = (offsets[i + 1] - offsets[i]) * (offsets[j + 1] - offsets[j])
