@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
+from briefing.pool.variants import (
+    HEAVY_ROWS,
+    Entries,
+    Variants,
+    candidates_among_variants,
+    find_variants,
+    pair_dots,
+)
 from briefing.text.signature import Signature
 
 CANDIDATE_COSINE = 0.4  # TF-IDF cosine below which a pair is never scored
 
 
-CHUNK_ROWS = 2048  # rows of the sparse product computed at once (bounds memory)
+CHUNK_ROWS = 2048  # rows of the sparse product computed at once, at most ...
+
+
+PRODUCT_ENTRIES = 4_000_000  # ... and entries, about (bounds memory)
 
 
 # Candidates kept per distinct sentence (all of them on every dev cluster, where the most any
@@ -33,11 +45,20 @@ def candidate_pairs(signatures: Sequence[Signature], idf: dict[str, float], thre
     if len(signatures) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     words = [sorted(key) for key in keys]
-    x = _rows(words, idf)
-    if x is None:
+    rows = _rows(words, idf)
+    if rows is None:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = _expand(_near_rows(x, threshold), members, words)
+    x, scale = rows
+    variants = find_variants(x, _variant_keys([signatures[ms[0]] for ms in members]), scale)
+    pairs = _expand(_near_rows(x, threshold, variants), members, words)
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+
+def _variant_keys(signatures: Sequence[Signature]) -> list[frozenset[str]]:
+    """A row's stems and its numbers that many rows hold ("Replica 3 of ... item 1204": the 3),
+    so that the rows of one key differ in rare numbers (`pool.variants`)."""
+    held = Counter(n for sig in signatures for n in sig.numbers)
+    return [sig.stems | {n for n in sig.numbers if held[n] > HEAVY_ROWS} for sig in signatures]
 
 
 def _distinct_rows(signatures: Sequence[Signature]) -> tuple[list[frozenset[str]], list[list[int]]]:
@@ -52,8 +73,9 @@ def _distinct_rows(signatures: Sequence[Signature]) -> tuple[list[frozenset[str]
     return list(row_of), members
 
 
-def _rows(words: Sequence[list[str]], idf: dict[str, float]) -> sparse.csr_matrix | None:
-    """The keys as L2-normalised IDF-weighted rows (None when they hold no word at all)."""
+def _rows(words: Sequence[list[str]], idf: dict[str, float]) -> tuple[sparse.csr_matrix, np.ndarray] | None:
+    """The keys as L2-normalised IDF-weighted rows, and each row's scale (1 / its norm: a row
+    is its idf weights times it); None when they hold no word at all."""
     vocab: dict[str, int] = {}
     cols = [vocab.setdefault(w, len(vocab)) for ws in words for w in ws]
     if not vocab:
@@ -65,21 +87,32 @@ def _rows(words: Sequence[list[str]], idf: dict[str, float]) -> sparse.csr_matri
     x = sparse.csr_matrix((weight[cols], np.asarray(cols, dtype=np.int64), indptr), shape=(m, len(vocab)))
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ x
+    scale = 1.0 / norms
+    return sparse.diags(scale) @ x, scale
 
 
-def _near_rows(x: sparse.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def _near_rows(x: sparse.csr_matrix, threshold: float, variants: Variants) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (u < v) of rows with a cosine of at least `threshold`, where either is among the
     other's MAX_NEIGHBOURS most similar rows (ties: the lower row), so that many
     near-identical lines (a boilerplate sentence with a name or number changed) cost
-    MAX_NEIGHBOURS decisions each instead of one per pair of them."""
+    MAX_NEIGHBOURS decisions each instead of one per pair of them. Rows of a large group that
+    differ only in their numbers are multiplied out only where they can be among those
+    (`pool.variants`)."""
     m = x.shape[0]
-    xt = x.T.tocsr()
+    light = variants.light
+    xt = x[light].T.tocsr()
+    entries = Entries.of(x) if variants.order else None
     near: list[np.ndarray] = []
-    for start in range(0, m, CHUNK_ROWS):
-        block = (x[start : start + CHUNK_ROWS] @ xt).tocoo()
-        keep = (block.data >= threshold) & (block.row + start != block.col)
-        us, vs, sims = block.row[keep] + start, block.col[keep], block.data[keep]
+    for start, stop in _chunks(x, np.diff(xt.indptr)):
+        block = x[start:stop]
+        prod = (block @ xt).tocoo()
+        us, vs, sims = prod.row.astype(np.int64), light[prod.col], prod.data
+        if entries is not None:
+            hu, hv, hs = _among_variants(x, block, start, variants, entries)
+            us, vs, sims = np.r_[us, hu], np.r_[vs, hv], np.r_[sims, hs]
+        us = us + start
+        keep = (sims >= threshold) & (us != vs)
+        us, vs, sims = us[keep], vs[keep], sims[keep]
         order = np.lexsort((vs, -sims, us))
         us, vs = us[order], vs[order]
         rank = np.arange(len(us)) - np.searchsorted(us, us, side="left")
@@ -87,6 +120,32 @@ def _near_rows(x: sparse.csr_matrix, threshold: float) -> tuple[np.ndarray, np.n
         near.append(np.minimum(us[top], vs[top]) * m + np.maximum(us[top], vs[top]))
     row_pairs = np.unique(np.concatenate(near)) if near else np.zeros(0, dtype=np.int64)
     return row_pairs // m, row_pairs % m
+
+
+def _among_variants(
+    x: sparse.csr_matrix, block: sparse.csr_matrix, start: int, variants: Variants, entries: Entries
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(block row, heavy row, cosine) for the heavy rows the block's rows must be ranked against."""
+    first, (pu, pv) = candidates_among_variants(variants, block, MAX_NEIGHBOURS)
+    extra = (block @ x[first].T.tocsr()).tocoo()
+    return (np.r_[extra.row.astype(np.int64), pu], np.r_[first[extra.col], pv],
+            np.r_[extra.data, pair_dots(x, entries, pu + start, pv)])
+
+
+def _chunks(x: sparse.csr_matrix, column_rows: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive row ranges whose products hold at most about PRODUCT_ENTRIES entries (a
+    row's product has at most the rows of its columns), CHUNK_ROWS rows at most."""
+    pattern = sparse.csr_matrix((np.ones(len(x.indices)), x.indices, x.indptr), shape=x.shape)
+    total = np.cumsum(pattern @ column_rows.astype(np.float64))
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while start < x.shape[0]:
+        before = total[start - 1] if start else 0.0
+        stop = int(np.searchsorted(total, before + PRODUCT_ENTRIES, side="right"))
+        stop = min(max(stop, start + 1), start + CHUNK_ROWS, x.shape[0])
+        ranges.append((start, stop))
+        start = stop
+    return ranges
 
 
 def _expand(
