@@ -67,9 +67,14 @@ def main() -> None:
     timed(pool, "signature", "pool: normalise (signatures)")
     timed(pool, "decide_links", "pool: candidate pairs + decisions")
     timed(pool, "families_from_copies", "pool: syndication families")
+    timed(pool, "with_support", "pool: support")
+    from briefing.compose import budget as budget_module
+
+    timed(budget_module, "select_facts", "briefing: select_facts (in fill_sections)")
     for name in (
         "build_index", "find_attributions", "group_quotes", "find_disagreements", "near_repeats",
-        "score_queries", "select_facts", "headline_of", "pick_quotes", "stems", "list_sources",
+        "score_queries", "fill_sections", "headline_of", "pick_quotes", "stems", "list_sources",
+        "shortest_versions", "credited_articles", "restricted",
     ):
         timed(composer, name, f"briefing: {name}")
 

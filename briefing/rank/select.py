@@ -61,13 +61,23 @@ def select_facts(
     rank_bonus = None if coverage else _rank_bonus(s)
     chosen: list[int] = []
     words = 0
-    while open_.any():
+    # the facts by value, best first (ties: the lower index, as argmax): a fact passed over
+    # changes no value, so the order holds until a fact is chosen
+    order: np.ndarray | None = None
+    at = 0
+    while True:
         if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
         if budget.words is not None and words >= budget.words:
             break
-        value = cover.value() + score_weight * prior if cover is not None else rank_bonus
-        i = int(np.argmax(np.where(open_, value, -np.inf)))
+        if order is None:
+            value = cover.value() + score_weight * prior if cover is not None else rank_bonus
+            order, at = np.argsort(-value, kind="stable"), 0
+        while at < n and not open_[order[at]]:
+            at += 1
+        if at == n:
+            break
+        i = int(order[at])
         open_[i] = False
         n_words = int(index.words[i])
         if budget.words is not None and words + n_words > budget.words and not (fill and chosen):
@@ -78,6 +88,7 @@ def select_facts(
         words += n_words
         if cover is not None:
             cover.add(i)
+            order = None
     return chosen
 
 

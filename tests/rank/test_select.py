@@ -89,3 +89,43 @@ def test_centroid_power_lets_the_most_carried_words_steer() -> None:
     assert "Floods" in pool.facts[sharp[0]].text
     soft = select_facts(pool, flat, Budget(sentences=1), score_weight=0.0, centroid_power=0.25)
     assert "Floods" not in pool.facts[soft[0]].text
+
+
+def _select_step_by_step(index: PoolIndex, scores: np.ndarray, budget: Budget, fill: bool) -> list[int]:
+    """The specification: every step takes the open fact of highest value (ties: the lower one)."""
+    from briefing.rank.select import _Coverage
+
+    X = index.terms.tfidf
+    span = float(scores.max() - scores.min())
+    prior = (scores - scores.min()) / span if span > 0 else np.zeros(len(scores))
+    cover = _Coverage(X, 1.5)
+    open_ = np.ones(len(scores), dtype=bool)
+    chosen: list[int] = []
+    words = 0
+    while open_.any() and not (budget.sentences is not None and len(chosen) >= budget.sentences):
+        if budget.words is not None and words >= budget.words:
+            break
+        i = int(np.argmax(np.where(open_, cover.value() + 0.3 * prior, -np.inf)))
+        open_[i] = False
+        n = int(index.words[i])
+        if budget.words is not None and words + n > budget.words and not (fill and chosen):
+            continue
+        if chosen and (X[chosen] @ X[i].T).max() > 0.35:
+            continue
+        chosen.append(i)
+        words += n
+        cover.add(i)
+    return chosen
+
+
+def test_the_choice_is_the_step_by_step_best_with_many_repeats() -> None:
+    # a footer repeated with changed ids passed over again and again, ties in score
+    rng = np.random.default_rng(5)
+    texts = [*TEXTS, *(f"Filed by the agency desk as item {k}, reference {7 * k}." for k in range(60))]
+    index = _pool(texts)
+    for round_ in range(12):
+        scores = rng.choice([0.2, 0.5, 1.0], size=len(texts)) if round_ % 2 else rng.random(len(texts))
+        budget = Budget(words=int(rng.integers(20, 120))) if round_ % 3 else Budget(sentences=int(rng.integers(1, 9)))
+        fill = bool(round_ % 4 == 1)
+        want = _select_step_by_step(index, scores, budget, fill)
+        assert select_facts(index, scores, budget, fill=fill) == want
