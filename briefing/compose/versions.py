@@ -18,11 +18,14 @@ def shortest_versions(index: PoolIndex, unfit: Collection[str]) -> dict[int, int
     exists); `unfit`: ids of facts that cannot stand as a bullet."""
     facts, row = index.facts, index.row
     out: dict[int, int] = {}
+    supports: dict[int, frozenset[str]] = {}  # a fact's supporters as a set, made when first asked
     for k, fact in enumerate(facts):
         best = k
         for fid in fact.support:
             j = row.get(fid)
-            if j is None or fact.id not in facts[j].support or fid in unfit:
+            if j is not None and j not in supports:
+                supports[j] = frozenset(facts[j].support)
+            if j is None or fact.id not in supports[j] or fid in unfit:
                 continue  # outside the pool, only a part of the claim, or no bullet
             if (index.words[j], fid) < (index.words[best], facts[best].id):
                 best = j

@@ -173,7 +173,8 @@ def restricted(index: PoolIndex, facts: Sequence[Fact]) -> PoolIndex:
 def _index(pool: Pool, *, citations: Citations | None = None, corroboration: Corroboration | None = None,
            **columns) -> PoolIndex:
     row = {f.id: i for i, f in enumerate(pool.facts)}
-    credit = tuple(supported_articles(pool, f, row) for f in pool.facts)  # support within this pool
+    place = {a.id: k for k, a in reversed(list(enumerate(pool.articles)))}
+    credit = tuple(supported_articles(pool, f, row, place) for f in pool.facts)  # support within this pool
     return PoolIndex(
         pool=pool,
         row=row,

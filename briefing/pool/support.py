@@ -376,14 +376,19 @@ def with_support(pool: Pool, signatures: Sequence[Signature] | None = None) -> P
     return replace(pool, facts=facts)
 
 
-def supported_articles(pool: Pool, fact: Fact, row: Mapping[str, int]) -> tuple[str, ...]:
+def supported_articles(
+    pool: Pool, fact: Fact, row: Mapping[str, int], place: Mapping[str, int] | None = None
+) -> tuple[str, ...]:
     """The fact's articles and those of the facts of the pool (`row`: fact id -> index)
-    supporting it, in input order: every article that reports the claim, in its own words or
-    in the same ones. (The pool's index holds them: `PoolIndex.credit`.)"""
+    supporting it, in input order (`place`: article id -> its place in the pool, found when
+    not given): every article that reports the claim, in its own words or in the same ones.
+    (The pool's index holds them: `PoolIndex.credit`.)"""
     if not fact.support:
         return fact.articles
     arts = set(fact.articles)
     for fid in fact.support:
         if fid in row:
             arts.update(pool.facts[row[fid]].articles)
-    return tuple(a.id for a in pool.articles if a.id in arts)
+    if place is None:
+        place = {a.id: k for k, a in reversed(list(enumerate(pool.articles)))}
+    return tuple(sorted((a for a in arts if a in place), key=place.__getitem__))
