@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import re
 import resource
@@ -72,6 +73,7 @@ def _run(kind: str, source: str, stash: Path) -> tuple[float, float, int, int]:
 
 
 def main() -> int:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per page served
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=100, help="AllSides events (3 pages each)")
     ap.add_argument("--wire", type=int, default=40, help="DUC wire stories (3 copies each)")
