@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 
@@ -174,13 +175,14 @@ def logit(features: Sequence[float]) -> float:
 # --- what makes two close sentences different claims ---------------------------------------
 
 @lru_cache(maxsize=1 << 16)  # a fact is in many pairs: its figures are read once
-def _figures(text: str) -> dict[str, frozenset[float]]:
+@lru_cache(maxsize=1 << 16)  # a fact is checked against each of its candidates
+def _figures(text: str) -> Mapping[str, frozenset[float]]:
     out: dict[str, set[float]] = defaultdict(set)
     for c in claims(text):
         if not c.aside and not c.approximate:  # "about 1,500" and "more than 1,000" agree
             for unit in c.unit:
                 out[unit].add(c.value)
-    return {u: frozenset(v) for u, v in out.items()}
+    return MappingProxyType({u: frozenset(v) for u, v in out.items()})
 
 
 def figure_conflict(a: str, b: str) -> bool:
