@@ -73,9 +73,7 @@ def select_facts(
         if order is None:
             value = cover.value() + score_weight * prior if cover is not None else rank_bonus
             order, at = np.argsort(-value, kind="stable"), 0
-        while at < n and not open_[order[at]]:
-            at += 1
-        if at == n:
+        if (at := _next_open(order, at, open_)) == n:
             break
         i = int(order[at])
         open_[i] = False
@@ -90,6 +88,13 @@ def select_facts(
             cover.add(i)
             order = None
     return chosen
+
+
+def _next_open(order: np.ndarray, at: int, open_: np.ndarray) -> int:
+    """The first place from `at` in `order` holding an open fact (len(order): none)."""
+    while at < len(order) and not open_[order[at]]:
+        at += 1
+    return at
 
 
 def _rank_bonus(s: np.ndarray) -> np.ndarray:
