@@ -112,3 +112,19 @@ def test_a_footer_on_twenty_thousand_articles_is_not_multiplied_out() -> None:
     assert degree.min() >= candidates.MAX_NEIGHBOURS  # each still meets its closest lines
     assert len(pairs) <= candidates.MAX_NEIGHBOURS * len(lines)
     assert peak < 300 * 2**20  # a full product: about 2.9 GiB
+
+
+def test_scales_a_hair_below_the_kth_are_kept() -> None:
+    # two scales that differ in their last bits can give the same cosine, and then the lower
+    # row ranks first: rows of a scale within the margin of the k-th are candidates too
+    rows = np.arange(10, dtype=np.int64)
+    scale = np.array([0.5] * 5 + [0.5 * (1 - 1e-15)] * 5)
+    scale = scale[::-1].copy()  # the slightly smaller scale on the lower rows
+    order = rows[np.lexsort((rows, -scale))]
+    s = scale[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(s) != 0) + 1]
+    rank = np.arange(len(s)) - np.repeat(starts, np.diff(np.r_[starts, len(s)]))
+    v = variants.Variants(np.zeros(10, dtype=np.int64), (order,), (s,), (rank,), sparse.csr_matrix((1, 1)),
+                          sparse.csr_matrix((1, 10)))
+    got = variants._first_by_scale(v, 0, 3)
+    assert set(got.tolist()) == {5, 6, 7, 0, 1, 2}  # the first 3 by scale, and the 3 lowest of the next
