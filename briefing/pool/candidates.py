@@ -106,6 +106,7 @@ def _near_rows(x: sparse.csr_matrix, threshold: float, variants: Variants) -> tu
     for start, stop in _chunks(x, np.diff(xt.indptr)):
         block = x[start:stop]
         prod = (block @ xt).tocoo()
+        # int64: a pair's code u * m + v passes int32 (the product's indices) past 46,340 rows
         us, vs, sims = prod.row.astype(np.int64), light[prod.col], prod.data
         if entries is not None:
             hu, hv, hs = _among_variants(x, block, start, variants, entries)

@@ -128,3 +128,15 @@ def test_scales_a_hair_below_the_kth_are_kept() -> None:
                           sparse.csr_matrix((1, 10)))
     got = variants._first_by_scale(v, 0, 3)
     assert set(got.tolist()) == {5, 6, 7, 0, 1, 2}  # the first 3 by scale, and the 3 lowest of the next
+
+
+def test_row_pairs_past_46341_rows_do_not_overflow() -> None:
+    # a pair's code is u * rows + v: past 46,341 rows it leaves int32 (the sparse product's
+    # index type), and the pairs came back as other rows
+    m = 50_000
+    rows = np.repeat(np.arange(m), 2)
+    cols = np.c_[np.arange(m), m + np.arange(m) // 2].ravel()  # rows 2k and 2k+1 share a column
+    x = sparse.csr_matrix((np.full(2 * m, np.sqrt(0.5)), (rows, cols)), shape=(m, m + m // 2))
+    found = variants.find_variants(x, [frozenset({str(r)}) for r in range(m)], np.ones(m))
+    u, v = candidates._near_rows(x, 0.4, found)
+    assert np.array_equal(u, np.arange(0, m, 2)) and np.array_equal(v, np.arange(1, m, 2))
