@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from briefing.models import Fact, Pool
 from briefing.pool.families import Corroboration
-from briefing.pool.support import supported_articles
+from briefing.pool.support import article_places, supported_articles
 from briefing.text.figures import Claim, claims_and_days
 from briefing.text.stems import content_stems, stems
 from briefing.text.wording import quality, standalone, whole_sentence
@@ -173,7 +173,7 @@ def restricted(index: PoolIndex, facts: Sequence[Fact]) -> PoolIndex:
 def _index(pool: Pool, *, citations: Citations | None = None, corroboration: Corroboration | None = None,
            **columns) -> PoolIndex:
     row = {f.id: i for i, f in enumerate(pool.facts)}
-    place = {a.id: k for k, a in reversed(list(enumerate(pool.articles)))}
+    place = article_places(pool)
     credit = tuple(supported_articles(pool, f, row, place) for f in pool.facts)  # support within this pool
     return PoolIndex(
         pool=pool,

@@ -28,7 +28,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from types import MappingProxyType
 
 import numpy as np
 
@@ -175,14 +174,13 @@ def logit(features: Sequence[float]) -> float:
 # --- what makes two close sentences different claims ---------------------------------------
 
 @lru_cache(maxsize=1 << 16)  # a fact is in many pairs: its figures are read once
-@lru_cache(maxsize=1 << 16)  # a fact is checked against each of its candidates
-def _figures(text: str) -> Mapping[str, frozenset[float]]:
+def _figures(text: str) -> dict[str, frozenset[float]]:
     out: dict[str, set[float]] = defaultdict(set)
     for c in claims(text):
         if not c.aside and not c.approximate:  # "about 1,500" and "more than 1,000" agree
             for unit in c.unit:
                 out[unit].add(c.value)
-    return MappingProxyType({u: frozenset(v) for u, v in out.items()})
+    return {u: frozenset(v) for u, v in out.items()}
 
 
 def figure_conflict(a: str, b: str) -> bool:
@@ -378,6 +376,11 @@ def with_support(pool: Pool, signatures: Sequence[Signature] | None = None) -> P
     return replace(pool, facts=facts)
 
 
+def article_places(pool: Pool) -> dict[str, int]:
+    """Article id -> its (first) place among the pool's articles: the input order."""
+    return {a.id: k for k, a in reversed(list(enumerate(pool.articles)))}
+
+
 def supported_articles(
     pool: Pool, fact: Fact, row: Mapping[str, int], place: Mapping[str, int] | None = None
 ) -> tuple[str, ...]:
@@ -392,5 +395,5 @@ def supported_articles(
         if fid in row:
             arts.update(pool.facts[row[fid]].articles)
     if place is None:
-        place = {a.id: k for k, a in reversed(list(enumerate(pool.articles)))}
+        place = article_places(pool)
     return tuple(sorted((a for a in arts if a in place), key=place.__getitem__))
