@@ -8,6 +8,8 @@ briefing is built through the library API (`build_briefing`) from a temporary fo
   top >=2 outlets   share of events whose top key point (first bullet of the first section)
                     is credited to two or more independent origins (default settings)
   bullets >=2       share of all bullets (default settings) with two or more origins
+  alike             pairs of bullets of one default briefing of which the shorter has half its
+                    content stems in the other (one claim told twice, or two claims on one thing)
   false credit      builds over two unrelated events' articles mixed (pairs k, k+1 of the
                     split's order): share of bullets citing articles of both events
   words=100         bullet words per briefing (quartiles), briefings within 85-100 words and
@@ -47,6 +49,7 @@ from briefing.evaluate import RougeRecall, truncate
 from briefing.pipeline import build_briefing, read_pool
 from briefing.render.formats import render
 from briefing.settings import Settings
+from briefing.text.stems import content_stems
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import DEV
@@ -57,6 +60,7 @@ WORDS = 100
 SENTENCES = (5, 8)
 SHORT = 5  # a bullet of this many words or fewer is a fragment
 CUT = ("...", "…")
+ALIKE = 0.5  # two bullets of one briefing are alike when the shorter's content stems are this much in the other
 
 
 # --- events and splits --------------------------------------------------------------------
@@ -141,12 +145,23 @@ def measure_event(event: dict) -> dict:
         "id": event["id"],
         "top": first,
         "origins": [b["origins"] for b in default],
+        "alike": alike_pairs([b["text"] for b in default]),
         "words": [b["text"] for b in words],
         "sentences": sentences,
         "facts": facts,
         "rouge": _rouge(text, event["references"]),
         "lead": _rouge(_lead(event), event["references"]),
     }
+
+
+def alike_pairs(texts: list[str]) -> int:
+    """Pairs of bullets of which the shorter has at least ALIKE of its content stems in the
+    other: a rough count of one claim told twice (or of two claims on one thing)."""
+    sets = [set(content_stems(t)) for t in texts]
+    return sum(
+        len(a & b) >= ALIKE * min(len(a), len(b)) > 0
+        for k, a in enumerate(sets) for b in sets[k + 1:]
+    )
 
 
 # --- two unrelated events mixed -------------------------------------------------------------
@@ -232,6 +247,8 @@ def figures(results: list[dict], mixed: list[dict], related_pairs: int) -> dict:
         "bullets": len(origins),
         "bullets_median": statistics.median(len(r["origins"]) for r in results) if n else None,
         "bullets_multi": _share(sum(o >= 2 for o in origins), len(origins)),
+        "alike_pairs": sum(r["alike"] for r in results),
+        "alike_briefings": _share(sum(r["alike"] > 0 for r in results), n),
         "pairs": len(mixed),
         "pairs_related_skipped": related_pairs,
         "pair_bullets": mixed_bullets,
@@ -267,6 +284,8 @@ def _rows(f: dict) -> list[tuple[str, str]]:
         ("top point >= 2 outlets (no top point)", f"{_pct(f['top_multi'])} ({f['top_missing']})"),
         ("bullets >= 2 outlets (of all; median a briefing)",
          f"{_pct(f['bullets_multi'])} (of {f['bullets']}; {f['bullets_median']:g})"),
+        (f"bullet pairs alike ({ALIKE:g} of the shorter's stems; briefings with any)",
+         f"{f['alike_pairs']} ({_pct(f['alike_briefings'])})"),
         ("false credit, mixed pairs", f"{_pct(f['false_credit'])} of {f['pair_bullets']}"),
         (f"words={WORDS}: bullet words q1/med/q3", "/".join(f"{v:g}" for v in q)),
         (f"words={WORDS}: within 85-100, over", f"{_pct(f['words_within_85_100'])}, {f['words_over']}"),

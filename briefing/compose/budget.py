@@ -47,11 +47,12 @@ def _take(
     index: PoolIndex, plan: Plan, budget: Budget, used: list[Pick], similar: Mapping[int, Sequence[int]],
     shorter: Mapping[int, int],
 ) -> list[Pick]:
-    """The section's best facts within `budget`, none shown already nor a near repeat of one."""
+    """The section's best facts within `budget`, none shown already nor a near repeat of one.
+    A bullet hides the repeats of the version it shows: the longer fact it stands for may be
+    linked to others by a detail the bullet leaves out, and those stay facts of their own."""
     facts = index.facts
-    seen = [k for p in used for k in (p.fact, p.shown)]
-    banned = {facts[i].id for i in seen} | set(plan.off_topic)
-    banned |= {facts[j].id for i in seen for j in similar.get(i, ())}
+    banned = {facts[k].id for p in used for k in (p.fact, p.shown)} | set(plan.off_topic)
+    banned |= {facts[j].id for p in used for j in similar.get(p.shown, ())}
     got: list[Pick] = []
     for i in select_facts(index, plan.scores, budget, exclude=banned):
         if facts[i].id in banned:
@@ -60,8 +61,7 @@ def _take(
         if facts[shown].id in banned:
             shown = i  # the shorter version repeats a bullet shown already
         got.append(Pick(i, shown))
-        for k in (i, shown):
-            banned |= {facts[k].id} | {facts[j].id for j in similar.get(k, ())}
+        banned |= {facts[i].id, facts[shown].id} | {facts[j].id for j in similar.get(shown, ())}
     return got
 
 

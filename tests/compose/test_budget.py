@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pool.test_support import COURT
 
 from briefing.compose.briefing import make_briefing
+from briefing.compose.budget import Pick, Plan, fill_sections
 from briefing.compose.prompt import load_prompt
 from briefing.compose.versions import shortest_versions
 from briefing.models import Article, Briefing
 from briefing.pipeline import build_briefing, pool_articles
 from briefing.pool.index import build_index
+from briefing.rank.select import Budget
 from briefing.settings import Settings
 from briefing.text.wording import whole_sentence
 
@@ -76,3 +79,23 @@ def test_the_shortest_version_of_a_claim_is_shown_with_every_versions_citations(
     assert top.citations == (1, 2, 3) and top.origins == 3
     shown = _bullets(briefing)
     assert sum(t in {f.text for f in leads} for t in shown) == 1, "one claim, one bullet"
+
+
+def test_a_bullet_hides_the_repeats_of_the_version_it_shows_not_of_the_fact_it_stands_for() -> None:
+    """Fact a is shown as its shorter version b. Fact c repeats only a (by a detail the
+    shorter version leaves out): it stays a fact of its own. Fact d repeats b: it is hidden."""
+    arts = [Article(id=f"a{k}", source=f"a{k}.txt", text="\n\n".join(lines), outlet=o)
+            for k, (lines, o) in enumerate(zip(COURT, ("X", "Y", "Z"), strict=True))]
+    index = build_index(pool_articles(arts))
+    n = len(index.facts)
+    rows = [k for k in range(n) if index.whole[k]][:4]
+    assert len(rows) == 4
+    a, b, c, d = rows
+    scores = np.zeros(n)
+    scores[[a, c, d]] = [3.0, 2.0, 2.5]
+    repeats = {a: [c], c: [a], b: [d], d: [b]}
+    picked = fill_sections(index, [Plan(scores, set())], Budget(sentences=3), repeats, {a: b})[0]
+    assert picked[0] == Pick(a, b)
+    later = {p.fact for p in picked[1:]}
+    assert c in later
+    assert d not in later
