@@ -7,6 +7,12 @@ from dataclasses import dataclass
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
+FETCH_TIMEOUT = 20.0  # seconds for one whole download, redirects included
+
+
+USER_AGENT = "briefing/0.1 (news briefing tool; polite single fetch per URL)"
+
+
 @dataclass(frozen=True, slots=True)
 class RankWeights:
     """Settings of the default ranker (defaults measured on the dev sets; see README)."""

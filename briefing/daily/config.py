@@ -27,7 +27,7 @@ from briefing.deliver.config_file import (
 from briefing.deliver.mail_settings import MAIL_KEYS
 from briefing.errors import ConfigError
 from briefing.rank import METHODS
-from briefing.read.web import USER_AGENT
+from briefing.settings import USER_AGENT
 
 __all__ = ["DailyConfig", "default_config_path", "load_config", "parse_config", "write_template"]
 

@@ -13,12 +13,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.models import Article, IngestResult, Skip
 from briefing.read.decode import article_id, read_text_file
 from briefing.read.formats import articles_from_text
-from briefing.read.web import FETCH_TIMEOUT, Fetcher, load_url, page_fetcher
-from briefing.settings import DEFAULT_MAX_BYTES
+from briefing.settings import DEFAULT_MAX_BYTES, FETCH_TIMEOUT
+
+if TYPE_CHECKING:
+    from briefing.read.web import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +189,9 @@ def ingest(
                 skipped.append(item)
                 continue
             if isinstance(item, str) and fetcher is None:
+                # the web stack (httpx) is imported only for a URL: a folder build starts faster
+                from briefing.read.web import load_url, page_fetcher
+
                 fetcher = stack.enter_context(page_fetcher(max_bytes, timeout, allow_private))
             got, bad = (load_url(item, fetcher=fetcher) if isinstance(item, str)
                         else load_file(item, max_bytes))

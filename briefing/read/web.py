@@ -42,7 +42,7 @@ from briefing.read.transport import (
     guarded_transport,
     read_body,
 )
-from briefing.settings import DEFAULT_MAX_BYTES
+from briefing.settings import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, USER_AGENT
 
 __all__ = ["FetchError", "Fetcher", "HttpCache", "Refused", "TooLarge", "collect_web", "load_url",
            "parse_feed", "read_page"]
@@ -50,13 +50,7 @@ __all__ = ["FetchError", "Fetcher", "HttpCache", "Refused", "TooLarge", "collect
 log = logging.getLogger(__name__)
 
 
-FETCH_TIMEOUT = 20.0  # seconds for one whole download, redirects included
-
-
 CACHE_DAYS = 30.0  # how long `build` trusts a cached page (daily prunes by its own cache_days)
-
-
-USER_AGENT = "briefing/0.1 (news briefing tool; polite single fetch per URL)"
 
 
 PRIVATE_HINT = "[fetch] allow_private = true"  # build passes its own (--allow-private)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.text.lexicon import (
     CURRENCY_NAMES,
@@ -163,9 +164,10 @@ def singular(word: str) -> str:
 
 def claims(text: str) -> tuple[Claim, ...]:
     """The figures a sentence gives, each with its unit."""
-    return _claims(text, [m.span() for m in _date_matches(text)])
+    return claims_and_days(text)[0]
 
 
+@lru_cache(maxsize=1 << 16)  # support reads a pool's facts' figures, then its index does
 def claims_and_days(text: str) -> tuple[tuple[Claim, ...], frozenset[str]]:
     """`claims(text)` and `days(text)`, the sentence's dates found once for both."""
     dates = list(_date_matches(text))
