@@ -94,6 +94,16 @@ def _log_counts(briefing: Briefing) -> None:
              count(len(briefing.quotes), "quote"), count(len(briefing.disagreements), "dispute"))
 
 
+def _refuse_taken(out: str, force: bool) -> None:
+    """An --out file that exists is refused (without --force) before the build, not after it."""
+    from briefing.deliver.files import taken_file
+    from briefing.errors import OutputError
+
+    taken = None if out == "-" or force else taken_file(out)
+    if taken is not None:
+        raise OutputError(f"{taken} already exists; not overwriting it (--force writes over it)")
+
+
 def _write(text: str, out: str, briefing: Briefing, fmt: str, force: bool) -> Path | None:
     from briefing.deliver.files import save_briefing
     from briefing.render.formats import FORMATS
@@ -156,6 +166,7 @@ def build(
                         max_bytes=max_bytes, workers=workers, allow_private=allow_private,
                         scheduler=scheduler)
     fmt = format_for(fmt, out)
+    _refuse_taken(out, force)
     stories: list = []
     with read_inputs(paths or [], lists or []) as given, _LateProgress("build") as bar:
         times = StageTimes(bar)

@@ -35,6 +35,15 @@ def briefing_path(out: str | Path, date: str, headline: str, ext: str) -> tuple[
     return target, True
 
 
+def taken_file(out: str | Path) -> Path | None:
+    """The file the user named for a briefing when it exists already (written over only with
+    `--force`): checked before the work, so a long build is not spent on a refused write."""
+    target = Path(out)
+    if target.suffix and not target.is_dir() and target.exists():
+        return target
+    return None
+
+
 def save_briefing(text: str, out: str | Path, date: str, headline: str, ext: str,
                   overwrite: bool = False) -> Path:
     """Write a rendered briefing atomically; an existing file is never overwritten, except a

@@ -206,6 +206,12 @@ def test_force_overwrites_an_explicit_out_file_only_when_asked(cli, tmp_path: Pa
     target.write_text("an older file\n", encoding="utf-8")
     refused = cli("build", SUMMIT, "-o", target)
     assert refused.returncode == 5 and "already exists" in refused.stderr
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good.txt").write_text("Ministers met on Monday to agree a budget for the year.\n", encoding="utf-8")
+    (inbox / "broken.json").write_text("{not json", encoding="utf-8")
+    early = cli("build", inbox, "-o", target)  # refused before the inputs are read: no skip reported
+    assert early.returncode == 5 and early.stderr == f"error: {target} already exists; not overwriting it (--force writes over it)\n"
     assert target.read_text(encoding="utf-8") == "an older file\n"
     forced = cli("build", SUMMIT, "-o", target, "--force")
     assert forced.returncode == 0 and forced.stdout.strip() == str(target)
