@@ -119,7 +119,7 @@ def one_file(folder: Path) -> Path:
 def measure(folder: Path, n: int, args: argparse.Namespace) -> dict:
     """The build (median of runs), its floor and the peers for one input folder."""
     py = sys.executable
-    builds = [run([py, "-m", "briefing", "build", str(folder), "--out", str(folder.with_suffix(".md"))])
+    builds = [run([py, "-m", "briefing", "build", str(folder), "--out", str(folder.with_suffix(".md")), "--force"])
               for _ in range(args.runs)]
     floor = run([py, "-c", FLOOR, str(folder)])
     row = {
