@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from briefing.daily.stories import (
     DEFAULT_THRESHOLD,
@@ -88,6 +87,8 @@ def _spread(groups: Sequence[Story], n: int) -> bool:
 
 def _topics(sample: Sequence[Article], stories: Sequence[Story]) -> list[Story]:
     """Stories whose centroids are alike, joined; the largest first."""
+    from scipy.sparse.csgraph import connected_components  # imports scipy.linalg: only when mixed
+
     X = vectorise(sample)
     row = {a.id: i for i, a in enumerate(sample)}
     member = csr_matrix((np.ones(len(sample)), ([k for k, s in enumerate(stories) for _ in s.articles],
