@@ -256,6 +256,11 @@ def signature(text: str) -> Signature:
     return _signature_of(words, caps)
 
 
+# Lower-case words that take one of `_words`' special cases (a title dropped, a number spelled
+# out, "per cent"); any other lower-case word without a hyphen, not after a figure, is kept as is.
+_PLAIN_STOPS = HONORIFICS | NUMBER_WORDS | {"per", "percent"}
+
+
 def _words(raw: list[tuple[str, bool]]) -> tuple[list[str], list[bool]]:
     """The normalised words of a sentence's tokens, each with whether it was capitalised:
     titles before a name dropped, spelled-out numbers and "per cent" as figures, a currency
@@ -266,6 +271,11 @@ def _words(raw: list[tuple[str, bool]]) -> tuple[list[str], list[bool]]:
     i = 0
     while i < len(raw):
         tok, cap = raw[i]
+        if not cap and tok not in _PLAIN_STOPS and "-" not in tok and not (words and words[-1][0] == "#"):
+            words.append(spelling(tok))  # most words: none of the cases below applies
+            caps.append(False)
+            i += 1
+            continue
         nxt_cap = i + 1 < len(raw) and raw[i + 1][1]
         # "Mr Macron", "President Donald Trump", "Finnish President Alexander Stubb": drop the title
         if (tok in HONORIFICS or (tok in TITLES and cap)) and nxt_cap:
