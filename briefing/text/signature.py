@@ -93,6 +93,9 @@ _BARE_NOT = re.compile(  # the lookahead skips words that start with no listed l
 )
 
 
+_NT_END = re.compile(r"nt\b", re.IGNORECASE)
+
+
 _IRREGULAR = {"won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not"}
 
 
@@ -219,7 +222,8 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     if _DIGIT.search(text):
         text = _NUM.sub(_number_sub, text)
-    text = _BARE_NOT.sub(lambda m: {"wo": "will", "ca": "can"}.get(m.group(1).lower(), m.group(1)) + " not", text)
+    if _NT_END.search(text):  # (what _BARE_NOT needs; it is five times slower to run on all)
+        text = _BARE_NOT.sub(lambda m: {"wo": "will", "ca": "can"}.get(m.group(1).lower(), m.group(1)) + " not", text)
     if "'" in text:
         text = _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1).lower()], text)
         text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1).lower()], text)
