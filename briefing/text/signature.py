@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from briefing.text.lexicon import (
@@ -209,6 +209,16 @@ class Signature:
     names: frozenset[str]  # lower-cased capitalised words that are not sentence-initial
     times: frozenset[str]  # weekdays and months mentioned
     negated: bool
+    # the hash of the fields, found once: signatures key the caches of the pair checks, and
+    # a tuple of words is hashed again at every look-up (the same value as the fields' hash)
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = (self.words, self.core, self.stems, self.numbers, self.names, self.times, self.negated)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __reduce__(self) -> tuple:
         # pickled as its fields (a forked worker sends thousands): three times faster to load
