@@ -30,18 +30,21 @@ def briefing_path(out: str | Path, date: str, headline: str, ext: str) -> tuple[
     """Where a briefing goes: (path, chosen_by_user). `out` is a folder (the file is named
     `<date>-<slug>.<ext>` in it, never over an earlier one) or a file path."""
     target = Path(out)
-    if target.is_dir() or not target.suffix:
+    if not _names_a_file(target):
         return unique_path(target, f"{date}-{slugify(headline)}", ext), False
     return target, True
+
+
+def _names_a_file(target: Path) -> bool:
+    """`--out` names a file (it has an extension and is no folder), not a folder to write in."""
+    return bool(target.suffix) and not target.is_dir()
 
 
 def taken_file(out: str | Path) -> Path | None:
     """The file the user named for a briefing when it exists already (written over only with
     `--force`): checked before the work, so a long build is not spent on a refused write."""
     target = Path(out)
-    if target.suffix and not target.is_dir() and target.exists():
-        return target
-    return None
+    return target if _names_a_file(target) and target.exists() else None
 
 
 def save_briefing(text: str, out: str | Path, date: str, headline: str, ext: str,

@@ -125,4 +125,3 @@ def _footer_sentence(line: str) -> bool:
         return False
     # news reported about subscriptions, apps or copyright, not a plea to the reader
     return not (_REPORTED.search(line) and _words(line) >= 12)
-

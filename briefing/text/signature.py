@@ -270,9 +270,10 @@ def signature(text: str) -> Signature:
     return _signature_of(words, caps)
 
 
-# Lower-case words that take one of `_words`' special cases (a title dropped, a number spelled
-# out, "per cent"); any other lower-case word without a hyphen, not after a figure, is kept as is.
-_PLAIN_STOPS = HONORIFICS | NUMBER_WORDS | {"per", "percent"}
+# Lower-case words that may take one of `_words`' special cases (a title dropped, a number
+# spelled out, "per cent"); any other lower-case word without a hyphen, not after a figure, is
+# kept as it is.
+_SPECIAL_LOWER = HONORIFICS | NUMBER_WORDS | {"per", "percent"}
 
 
 def _words(raw: list[tuple[str, bool]]) -> tuple[list[str], list[bool]]:
@@ -285,7 +286,7 @@ def _words(raw: list[tuple[str, bool]]) -> tuple[list[str], list[bool]]:
     i = 0
     while i < len(raw):
         tok, cap = raw[i]
-        if not cap and tok not in _PLAIN_STOPS and "-" not in tok and not (words and words[-1][0] == "#"):
+        if not cap and tok not in _SPECIAL_LOWER and "-" not in tok and not (words and words[-1][0] == "#"):
             words.append(spelling(tok))  # most words: none of the cases below applies
             caps.append(False)
             i += 1
