@@ -20,6 +20,7 @@ import numpy as np
 from briefing.compose.attribution import find_attributions
 from briefing.compose.budget import Pick, Plan, fill_sections
 from briefing.compose.disputes import find_disagreements
+from briefing.compose.echoes import echoes
 from briefing.compose.headline import headline_of
 from briefing.compose.prompt import Prompt, SectionSpec
 from briefing.compose.quotes import QuoteGroup, group_quotes, pick_quotes
@@ -111,12 +112,14 @@ def _find(index: PoolIndex, prompt: Prompt, settings: Settings) -> _Found:
     queries = [None, *(spec.query for spec in prompt.sections if spec.query)]
     parallel = len(index.facts) >= PARALLEL_FACTS
     later = run_later(_scores_and_repeats, index, settings, queries, parallel=parallel)
-    groups = group_quotes(find_attributions(index.pool)) if prompt.quotes or prompt.disagreements else []
+    groups = group_quotes(find_attributions(index.pool))  # quotes, disputes and echoes read them
     disputes = find_disagreements(index, groups) if prompt.disagreements else []
     scores, repeats = later.result()
     for i, fact in enumerate(index.facts):  # two reports of one claim are one fact for the reader
         if fact.repeats:
             repeats.setdefault(i, []).extend(index.row[f] for f in fact.repeats if f in index.row)
+    for i, quoted in echoes(index, groups).items():  # a quotation of what a bullet reports
+        repeats.setdefault(i, []).extend(quoted)
     for d in disputes:  # two versions of one disputed fact are one fact for the reader
         rows = [index.row[f] for v in d.versions for f in v.fact_ids if f in index.row]
         for i in rows:

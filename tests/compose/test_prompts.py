@@ -84,3 +84,27 @@ def test_cli_reports_bad_prompt_cleanly(examples_dir: Path, tmp_path: Path) -> N
     assert result.exit_code == 4
     assert "error:" in result.output and "budget.sentences" in result.output
     assert "Traceback" not in result.output
+
+
+
+def test_default_what_happens_next_asks_for_time_to_come_not_for_past_meetings() -> None:
+    """A section with a query shows only facts sharing a word with it (`compose.briefing`):
+    "What happens next" asks for time to come, and a report of a meeting, talks or a plan that
+    happened is the day's news, not what follows (on the AllSides events the old query's
+    "meeting", "talks" and "plan" brought in "meet the China challenge", "talking heads")."""
+    from briefing.text.stems import stems
+
+    (following,) = [s for s in load_prompt("default").sections if s.title == "What happens next"]
+    wanted = stems(following.query)
+    past = [
+        "The ministers spoke after a long meeting in Geneva about the grain corridor.",
+        "Shipping insurers said premiums had fallen by half since the talks began.",
+        "The party was scaled down from original plans because of the delta variant.",
+    ]
+    to_come = [
+        "The ministers will meet again next month to sign the agreement.",
+        "The Senate is expected to vote on the bill after the recess.",
+        "Officials set an upcoming deadline of 30 June for the first payments.",
+    ]
+    assert not any(stems(t) & wanted for t in past)
+    assert all(stems(t) & wanted for t in to_come)
