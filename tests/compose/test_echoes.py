@@ -43,7 +43,9 @@ GAMMA = [  # a third outlet carries the report: it ranks above the quotation
 def _articles() -> list[Article]:
     return [
         Article(id=f"a{k}", source=f"a{k}.txt", text="\n\n".join(lines), outlet=outlet, date="2025-09-04")
-        for k, (lines, outlet) in enumerate(((ALPHA, "Alpha Daily"), (BETA, "Beta News"), (GAMMA, "Gamma Radio")))
+        for k, (lines, outlet) in enumerate(
+            ((ALPHA, "Alpha Daily"), (BETA, "Beta News"), (GAMMA, "Gamma Radio"))
+        )
     ]
 
 
@@ -63,8 +65,8 @@ def test_a_report_of_the_speaker_hides_the_quotation_it_paraphrases() -> None:
 
 
 def test_a_quotation_sharing_only_names_titles_and_days_is_not_hidden() -> None:
-    """"I told President Putin on Thursday ..." shares with the reports only a name, a title
-    and a day (and "troops" with none of Macron's reported sentences)."""
+    """The quotation "I told President Putin on Thursday ..." shares with the reports only a
+    name, a title and a day (and "troops" with none of Macron's reported sentences)."""
     index = _index()
     found = echoes(index, group_quotes(find_attributions(index.pool)))
     assert all(_row(index, OTHER) not in rows for rows in found.values())
@@ -91,5 +93,6 @@ def test_without_the_report_the_quotation_is_shown(tmp_path: Path) -> None:
     (tmp_path / "alpha.txt").write_text("\n\n".join(line for line in ALPHA if line != REPORT), encoding="utf-8")
     (tmp_path / "beta.txt").write_text("\n\n".join(BETA), encoding="utf-8")
     briefing = build_briefing([tmp_path], Settings(sentences=8))
-    shown = [item.text for section in briefing.sections for item in section.items] + [q.text for q in briefing.quotes]
+    shown = [item.text for section in briefing.sections for item in section.items]
+    shown += [q.text for q in briefing.quotes]
     assert any("planning work" in text for text in shown)
