@@ -16,8 +16,10 @@ outlet's words with what it adds.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from briefing.compose.attribution import fold
 from briefing.compose.quotes import QuoteGroup
@@ -29,6 +31,9 @@ OPENING_QUOTES = ("“", '"', "‘", "'")  # a bullet that opens with a quotatio
 
 
 SPEAKER_GAP = 3  # words that may stand between a speaker's name and its reporting verb
+
+
+SAME_NAME = 85  # two spellings of one surname are this alike (as `attribution.same_speaker` has it)
 
 
 PREFIX = 5  # stems sharing this many first letters are one word's forms ("finalis", "final")
@@ -91,6 +96,25 @@ def quotations(index: PoolIndex, groups: Sequence[QuoteGroup]) -> dict[int, tupl
     return out
 
 
+def _spellings(keys: Iterable[str]) -> Callable[[str], tuple[str, ...]]:
+    """A folded word -> the speakers' keys it writes: the key itself, or another spelling of a
+    surname (`attribution.same_speaker`: "zelenskyy" is "zelensky"), looked for only among
+    keys with the word's first letters."""
+    exact = {key for key in keys if " " not in key}
+    by_start: dict[str, list[str]] = {}
+    for key in exact:
+        if len(key) >= PREFIX:
+            by_start.setdefault(key[:PREFIX], []).append(key)
+
+    @lru_cache(maxsize=1 << 16)  # a day's facts share most of their words
+    def spelled(word: str) -> tuple[str, ...]:
+        found = [word] if word in exact else []
+        found += [k for k in by_start.get(word[:PREFIX], ()) if k != word and fuzz.ratio(k, word) >= SAME_NAME]
+        return tuple(found)
+
+    return spelled
+
+
 def echoes(index: PoolIndex, groups: Sequence[QuoteGroup]) -> Mapping[int, list[int]]:
     """Fact row -> rows of the quotations it hides when shown (see the module's doc)."""
     quoted = quotations(index, groups)
@@ -99,15 +123,16 @@ def echoes(index: PoolIndex, groups: Sequence[QuoteGroup]) -> Mapping[int, list[
         by_speaker.setdefault(key, []).append((row, _content(words, names=False)))
     out: dict[int, list[int]] = {}
     multiword = [key for key in by_speaker if " " in key]
+    spelled = _spellings(by_speaker)
     for p, fact in enumerate(index.facts):
         if not by_speaker or p in quoted or fact.text.startswith(OPENING_QUOTES):
             continue
         folded = _folded(fact.text)
         words = folded.split()
-        named = by_speaker.keys() & set(words)
-        named.update(key for key in multiword if key in folded)
-        for key in sorted(named):
-            if not _reports(words, key.split()):
+        named = {(key, word) for word in set(words) for key in spelled(word)}
+        named.update((key, key) for key in multiword if key in folded)
+        for key, written in sorted(named):
+            if not _reports(words, written.split()):
                 continue
             mine = _content(fact.text)
             hidden = [q for q, quoted_words in by_speaker[key] if _share(quoted_words, mine)]

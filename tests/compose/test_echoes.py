@@ -96,3 +96,26 @@ def test_without_the_report_the_quotation_is_shown(tmp_path: Path) -> None:
     shown = [item.text for section in briefing.sections for item in section.items]
     shown += [q.text for q in briefing.quotes]
     assert any("planning work" in text for text in shown)
+
+
+def test_another_spelling_of_the_speaker_is_the_same_speaker() -> None:
+    """The quotation's attribution writes "Zelenskyy", the report "Zelensky": one speaker, as
+    `attribution.same_speaker` compares surnames."""
+    report = "Zelensky told reporters that the allies were still working out which country would do what."
+    echo = "“We are working out which countries will take part in which security component,” Zelenskyy said."
+    lines = [
+        "Ukrainian President Volodymyr Zelenskyy thanked the allies in Paris for their pledges on Thursday.",
+        echo,
+        "The coalition's military planners will meet again in London next week.",
+    ]
+    other = [
+        "Volodymyr Zelensky said the summit had been a first concrete step towards security guarantees.",
+        report,
+    ]
+    arts = [
+        Article(id=f"z{k}", source=f"z{k}.txt", text="\n\n".join(ls), outlet=o, date="2025-09-04")
+        for k, (ls, o) in enumerate(((lines, "Alpha Daily"), (other, "Beta News")))
+    ]
+    index = build_index(pool_articles(arts))
+    found = echoes(index, group_quotes(find_attributions(index.pool)))
+    assert _row(index, echo) in found.get(_row(index, report), [])
