@@ -62,10 +62,15 @@ class Attribution:
     sentence_ids: tuple[str, ...]
 
 
+_NOT_FOLDED = re.compile(r"[^a-z0-9]+")
+
+
 def fold(text: str) -> str:
-    """Comparison form of a text: accents, quotes, case and punctuation folded."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    """Comparison form of a text: accents, quotes, case and punctuation folded (plain ASCII,
+    most text, is already its own NFKD form)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_FOLDED.sub(" ", text.casefold()).strip()
 
 
 def _tokens(text: str) -> list[str]:

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from briefing.compose.attribution import fold
 from briefing.compose.quotes import QuoteGroup
 from briefing.pool.index import PoolIndex
+from briefing.pool.support import PREFIX  # forms of one word ("finalis", "final")
 from briefing.text.lexicon import HONORIFICS, MONTHS, REPORTING_VERBS, TIME_WORDS, TITLES
 from briefing.text.stems import content_stems
 
@@ -36,18 +37,12 @@ SPEAKER_GAP = 3  # words that may stand between a speaker's name and its reporti
 SAME_NAME = 85  # two spellings of one surname are this alike (as `attribution.same_speaker` has it)
 
 
-PREFIX = 5  # stems sharing this many first letters are one word's forms ("finalis", "final")
-
-
 _NOT_CONTENT = frozenset(
     content_stems(" ".join(sorted(REPORTING_VERBS | HONORIFICS | TITLES | TIME_WORDS | set(MONTHS))))
 )
 
 
 _NAME = re.compile(r"(?<![.?!:;\"“‘(]\s)(?<!^)\b[A-Z][\w'’.-]*")  # a capital inside a sentence
-
-
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -59,11 +54,6 @@ def _content(text: str, names: bool = True) -> frozenset[str]:
     return frozenset(content_stems(text)) - _NOT_CONTENT
 
 
-def _folded(text: str) -> str:
-    """`attribution.fold`, its accents step skipped for plain ASCII (most facts)."""
-    return _NOT_WORD.sub(" ", text.casefold()).strip() if text.isascii() else fold(text)
-
-
 def _share(a: frozenset[str], b: frozenset[str]) -> bool:
     if a & b:
         return True
@@ -71,12 +61,12 @@ def _share(a: frozenset[str], b: frozenset[str]) -> bool:
     return any(len(w) >= PREFIX and w[:PREFIX] in starts for w in a)
 
 
-def _reports(words: Sequence[str], key: Sequence[str]) -> bool:
+def _reports(words: list[str], key: list[str]) -> bool:
     """The speaker's name shortly before a reporting verb, in folded words ("macron said";
     in "mark rutte who attended the meeting virtually said" the verb is too far)."""
     n = len(key)
     return any(
-        list(words[k : k + n]) == list(key) and not REPORTING_VERBS.isdisjoint(words[k + n : k + n + 1 + SPEAKER_GAP])
+        words[k : k + n] == key and not REPORTING_VERBS.isdisjoint(words[k + n : k + n + 1 + SPEAKER_GAP])
         for k in range(len(words) - n)
     )
 
@@ -122,12 +112,14 @@ def echoes(index: PoolIndex, groups: Sequence[QuoteGroup]) -> Mapping[int, list[
     for row, (key, words) in quoted.items():
         by_speaker.setdefault(key, []).append((row, _content(words, names=False)))
     out: dict[int, list[int]] = {}
+    if not by_speaker:
+        return out
     multiword = [key for key in by_speaker if " " in key]
     spelled = _spellings(by_speaker)
     for p, fact in enumerate(index.facts):
-        if not by_speaker or p in quoted or fact.text.startswith(OPENING_QUOTES):
+        if p in quoted or fact.text.startswith(OPENING_QUOTES):
             continue
-        folded = _folded(fact.text)
+        folded = fold(fact.text)
         words = folded.split()
         named = {(key, word) for word in set(words) for key in spelled(word)}
         named.update((key, key) for key in multiword if key in folded)
